@@ -1,0 +1,52 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using WxHub.Server.Health;
+
+namespace WxHub.Server.Hosting;
+
+/// <summary>Builds the WxHub web application; used by <c>wxhub serve</c> and by tests that start the real server.</summary>
+public static class WxHubApplication
+{
+    public const string EnvironmentPrefix = "WXHUB_";
+
+    /// <param name="overrides">Settings that win over appsettings.json and the environment (the command line's flags).</param>
+    /// <param name="configureServices">Last word on services, e.g. a test's manual <see cref="TimeProvider"/>.</param>
+    public static WebApplication Build(
+        IReadOnlyDictionary<string, string?> overrides,
+        Action<IServiceCollection>? configureServices = null)
+    {
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions
+        {
+            ContentRootPath = Directory.GetCurrentDirectory(),
+        });
+
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Urls"] = WxHubSettings.DefaultUrls,
+            [nameof(WxHubSettings.Data)] = WxHubSettings.DefaultData,
+        });
+        builder.Configuration.AddJsonFile("appsettings.json", optional: true, reloadOnChange: false);
+        builder.Configuration.AddEnvironmentVariables(EnvironmentPrefix);
+        builder.Configuration.AddInMemoryCollection(overrides);
+
+        builder.WebHost.UseKestrelCore();
+        builder.WebHost.UseUrls(builder.Configuration["Urls"]!);
+        builder.Services.AddRoutingCore();
+        // Framework chatter at Warning by default; the "Logging" section of configuration can say otherwise.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+
+        builder.Services.Configure<WxHubSettings>(builder.Configuration);
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        configureServices?.Invoke(builder.Services);
+
+        var app = builder.Build();
+        app.MapHealthEndpoints();
+        return app;
+    }
+}

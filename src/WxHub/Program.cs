@@ -1,0 +1,7 @@
+using System.CommandLine;
+using WxHub.Cli;
+
+var root = new RootCommand("WxHub: the central control server for WeChat credentials, callbacks and logins.");
+root.Subcommands.Add(ServeCommand.Create());
+root.Subcommands.Add(EmulatorCommand.Create());
+return await root.Parse(args).InvokeAsync();

@@ -1,0 +1,36 @@
+using System.CommandLine;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Hosting;
+using WxHub.Server.Hosting;
+
+namespace WxHub.Cli;
+
+internal static class ServeCommand
+{
+    public static Command Create()
+    {
+        // No default values here: a flag only overrides appsettings.json and WXHUB_* when it is given.
+        var urls = new Option<string>("--urls")
+        {
+            Description = $"Addresses to listen on, separated by ';' (default {WxHubSettings.DefaultUrls}; WXHUB_URLS).",
+        };
+        var data = new Option<string>("--data")
+        {
+            Description = $"Folder for the embedded store and keys (default {WxHubSettings.DefaultData}; WXHUB_DATA).",
+        };
+
+        var command = new Command("serve", "Run the WxHub server.") { urls, data };
+        command.SetAction(async (parse, cancellation) =>
+        {
+            var overrides = new Dictionary<string, string?>();
+            if (parse.GetValue(urls) is { } u) overrides["Urls"] = u;
+            if (parse.GetValue(data) is { } d) overrides[nameof(WxHubSettings.Data)] = d;
+
+            await using var app = WxHubApplication.Build(overrides);
+            await app.StartAsync(cancellation);
+            await app.WaitForShutdownAsync(cancellation);
+            return 0;
+        });
+        return command;
+    }
+}
