@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using WxHub.Core.Apps;
 
@@ -29,7 +28,7 @@ public sealed partial class SubscriberAdministration(ISubscriberStore store, IAp
             return Fail("invalid_mode", "'mode' must be \"async\" (the default: delivered through the outbox) or \"sync\" (asked for a passive reply within the budget).");
 
         var subscriber = new Subscriber(
-            "sub_" + RandomNumberGenerator.GetHexString(16, lowercase: true), appid, url, request.Secret, events.Distinct().ToArray(), mode, time.GetUtcNow());
+            MessageIds.Subscriber(), appid, url, request.Secret, events.Distinct().ToArray(), mode, time.GetUtcNow());
         return await store.AddAsync(subscriber, cancellationToken)
             ? AdminResult<Subscriber>.Ok(subscriber)
             : Fail("sync_subscriber_exists", $"App '{appid}' already has a sync subscriber and WeChat takes one reply; add this one as \"async\" or remove the other first.");

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using WxHub.Server.Admin;
 using WxHub.Server.Health;
+using WxHub.Server.Messages;
 
 namespace WxHub.Server.Hosting;
 
@@ -38,11 +39,13 @@ public static class WxHubApplication
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddWxHubAdministration(settings);
         builder.Services.AddHostedService<ConfiguredAppsImporter>();
+        builder.Services.AddWxHubMessageServer(builder.Configuration);
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
         app.MapHealthEndpoints();
         app.MapAdminApi();
+        app.MapMessageServer();
         return app;
     }
 }
