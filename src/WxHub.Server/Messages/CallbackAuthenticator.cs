@@ -15,7 +15,7 @@ public sealed class CallbackAuthenticator(IAppStore apps, TimeProvider time, IOp
     public async Task<Checked<AppRegistration>> AuthenticateAsync(string appid, IQueryCollection query, CancellationToken cancellationToken)
     {
         var app = await apps.GetAsync(appid, cancellationToken);
-        if (app is null) return CallbackRejection.AppNotFound(appid);
+        if (app is null) return CallbackRejection.AppNotFound();
         if (app.Token is null) return CallbackRejection.NotConfigured(appid);
 
         if (Parameter(query, "signature") is not { } signature) return CallbackRejection.MissingParameter("signature");

@@ -14,8 +14,9 @@ public sealed record CallbackRejection(int Status, string Error, string Message)
 
     public IResult ToResult() => ApiErrors.Create(Status, Error, Message);
 
-    public static CallbackRejection AppNotFound(string appid) => new(StatusCodes.Status404NotFound, AppNotFoundError,
-        $"No app '{appid}' is registered; register it with POST /v1/admin/apps before pointing WeChat's server URL here.");
+    // The message does not repeat the appid: it is the caller's text and goes into the log.
+    public static CallbackRejection AppNotFound() => new(StatusCodes.Status404NotFound, AppNotFoundError,
+        "No app with the appid in this URL is registered; register it with POST /v1/admin/apps before pointing WeChat's server URL here.");
 
     public static CallbackRejection NotConfigured(string appid) => new(StatusCodes.Status404NotFound, "callbacks_not_configured",
         $"App '{appid}' has no message server Token; set 'token' (and 'encoding_aes_key' for safe mode) with PATCH /v1/admin/apps/{appid}.");
