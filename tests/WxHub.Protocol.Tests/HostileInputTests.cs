@@ -69,6 +69,44 @@ public sealed class HostileInputTests
         Assert.Equal("x", Assert.Single(fields.Value).Value);
     }
 
+    public static TheoryData<string, string, MessageCryptoError> HostileCiphertexts() => new()
+    {
+        { "not base64 at all!", Vectors.Own.AppId, MessageCryptoError.InvalidBase64 },
+        { "====", Vectors.Own.AppId, MessageCryptoError.InvalidBase64 },
+        { Vectors.Own.Encrypt[..^3], Vectors.Own.AppId, MessageCryptoError.InvalidBase64 },
+        { Vectors.Own.Encrypt[..100], Vectors.Own.AppId, MessageCryptoError.InvalidCiphertextLength },
+        { Convert.ToBase64String(new byte[16]), Vectors.Own.AppId, MessageCryptoError.InvalidCiphertextLength },
+        { Convert.ToBase64String(new byte[40]), Vectors.Own.AppId, MessageCryptoError.InvalidCiphertextLength },
+        { Convert.ToBase64String(Convert.FromBase64String(Vectors.Own.Encrypt)[..^16]), Vectors.Own.AppId, MessageCryptoError.InvalidPadding },
+        { Vectors.Own.Encrypt, "wx0000000000000000", MessageCryptoError.ReceiverIdMismatch },
+    };
+
+    [Theory]
+    [MemberData(nameof(HostileCiphertexts))]
+    public void Hostile_ciphertexts_give_typed_errors_directly_and_inside_an_envelope(string encrypt, string receiverId, MessageCryptoError expected)
+    {
+        var key = EncodingAesKey.Parse(Vectors.Own.EncodingAesKey);
+        var result = MessageCrypto.Decrypt(encrypt, receiverId, key, EncodingAesKey.Generate());
+        Assert.Equal(expected, result.Error);
+        Assert.Null(result.Message);
+
+        var envelope = new WeChatXmlBuilder()
+            .Text("Encrypt", encrypt)
+            .Text("MsgSignature", Signatures.CallbackSignature.ComputeForMessage(Vectors.Own.Token, Vectors.Own.Timestamp, Vectors.Own.Nonce, encrypt))
+            .Bare("TimeStamp", Vectors.Own.Timestamp)
+            .Text("Nonce", Vectors.Own.Nonce)
+            .Build();
+        var opened = EncryptedReply.Open(envelope, key, Vectors.Own.Token, receiverId);
+        AssertFailed(opened, XmlErrorKind.DecryptionFailed);
+        Assert.Contains(expected.ToString(), opened.Detail);
+    }
+
+    [Fact]
+    public void An_empty_ciphertext_is_a_typed_error()
+    {
+        Assert.Equal(MessageCryptoError.InvalidCiphertextLength, MessageCrypto.Decrypt("", "wx", EncodingAesKey.Generate()).Error);
+    }
+
     [Fact]
     public void A_ten_megabyte_ciphertext_is_only_a_failed_decryption()
     {
