@@ -4,4 +4,6 @@ using WxHub.Cli;
 var root = new RootCommand("WxHub: the central control server for WeChat credentials, callbacks and logins.");
 root.Subcommands.Add(ServeCommand.Create());
 root.Subcommands.Add(EmulatorCommand.Create());
+root.Subcommands.Add(AdminCommands.App());
+root.Subcommands.Add(AdminCommands.Key());
 return await root.Parse(args).InvokeAsync();

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using WxHub.Server.Admin;
 using WxHub.Server.Health;
 
 namespace WxHub.Server.Hosting;
@@ -11,8 +12,6 @@ namespace WxHub.Server.Hosting;
 /// <summary>Builds the WxHub web application; used by <c>wxhub serve</c> and by tests that start the real server.</summary>
 public static class WxHubApplication
 {
-    public const string EnvironmentPrefix = "WXHUB_";
-
     /// <param name="overrides">Settings that win over appsettings.json and the environment (the command line's flags).</param>
     /// <param name="configureServices">Last word on services, e.g. a test's manual <see cref="TimeProvider"/>.</param>
     public static WebApplication Build(
@@ -24,14 +23,7 @@ public static class WxHubApplication
             ContentRootPath = Directory.GetCurrentDirectory(),
         });
 
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Urls"] = WxHubSettings.DefaultUrls,
-            [nameof(WxHubSettings.Data)] = WxHubSettings.DefaultData,
-        });
-        builder.Configuration.AddJsonFile("appsettings.json", optional: true, reloadOnChange: false);
-        builder.Configuration.AddEnvironmentVariables(EnvironmentPrefix);
-        builder.Configuration.AddInMemoryCollection(overrides);
+        builder.Configuration.AddWxHubSources(overrides);
 
         builder.WebHost.UseKestrelCore();
         builder.WebHost.UseUrls(builder.Configuration["Urls"]!);
@@ -41,12 +33,16 @@ public static class WxHubApplication
         builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
 
+        var settings = builder.Configuration.Get<WxHubSettings>() ?? new WxHubSettings();
         builder.Services.Configure<WxHubSettings>(builder.Configuration);
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddWxHubAdministration(settings);
+        builder.Services.AddHostedService<ConfiguredAppsImporter>();
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
         app.MapHealthEndpoints();
+        app.MapAdminApi();
         return app;
     }
 }

@@ -1,0 +1,32 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using WxHub.Core.Access;
+using WxHub.Core.Apps;
+using WxHub.Core.Credentials;
+using WxHub.Core.Secrets;
+using WxHub.Core.Storage.Sqlite;
+
+namespace WxHub.Core.Storage;
+
+public static class StorageServiceCollectionExtensions
+{
+    /// <summary>
+    /// The embedded SQLite store in <paramref name="dataDirectory"/>, with secrets encrypted under the master key
+    /// (configured, or the data folder's key file) and the admin key.
+    /// </summary>
+    public static IServiceCollection AddWxHubSqliteStore(this IServiceCollection services, string dataDirectory, string? masterKey, string? adminKey)
+    {
+        Directory.CreateDirectory(dataDirectory);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(new SecretProtector(MasterKey.Load(dataDirectory, masterKey)));
+        services.AddSingleton(AdminKey.Load(dataDirectory, adminKey));
+        services.AddSingleton(new SqliteDatabase(dataDirectory));
+        services.AddSingleton<IAppStore, SqliteAppStore>();
+        services.AddSingleton<ICredentialStore, SqliteCredentialStore>();
+        services.AddSingleton<IRefreshEventStore, SqliteRefreshEventStore>();
+        services.AddSingleton<IQuotaStore, SqliteQuotaStore>();
+        services.AddSingleton<IApiKeyStore, SqliteApiKeyStore>();
+        services.AddSingleton<ApiKeyAuthenticator>();
+        return services;
+    }
+}

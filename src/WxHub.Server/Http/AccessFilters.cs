@@ -1,0 +1,56 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using WxHub.Core.Access;
+
+namespace WxHub.Server.Http;
+
+/// <summary>Who may call an endpoint: the admin key, or a business API key that names the route's app and the scope.</summary>
+public static class AccessFilters
+{
+    public const string KeyHeader = "X-WxHub-Key";
+    private static readonly object ApiKeyItem = new();
+
+    public static TBuilder RequireAdmin<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.AddEndpointFilter(async (context, next) =>
+        {
+            var admin = context.HttpContext.RequestServices.GetRequiredService<AdminKey>();
+            return admin.Verify(PresentedKey(context.HttpContext.Request))
+                ? await next(context)
+                : ApiErrors.Unauthorized("This is an admin route: send 'Authorization: Bearer <admin key>' (the key is in <data>/admin-key, or WXHUB_ADMIN_KEY).");
+        });
+
+    /// <summary>
+    /// Requires an API key allowed to use <paramref name="scope"/> on the route's <c>{appid}</c>. A key that does not name
+    /// the app gets the same 404 as an unknown app, so keys cannot probe which apps exist.
+    /// </summary>
+    public static TBuilder RequireAppAccess<TBuilder>(this TBuilder builder, string scope) where TBuilder : IEndpointConventionBuilder =>
+        builder.AddEndpointFilter(async (context, next) =>
+        {
+            var http = context.HttpContext;
+            var authenticator = http.RequestServices.GetRequiredService<ApiKeyAuthenticator>();
+            var key = await authenticator.AuthenticateAsync(PresentedKey(http.Request), http.RequestAborted);
+            if (key is null)
+                return ApiErrors.Unauthorized($"Send a WxHub API key as 'Authorization: Bearer <key>' or '{KeyHeader}: <key>'; keys are created with POST /v1/admin/keys.");
+
+            var appid = http.Request.RouteValues["appid"] as string ?? "";
+            if (!key.Allows(appid, scope)) return AppNotFound(appid);
+
+            http.Items[ApiKeyItem] = key;
+            return await next(context);
+        });
+
+    /// <summary>The key that <see cref="RequireAppAccess{TBuilder}"/> admitted.</summary>
+    public static ApiKey GetApiKey(this HttpContext context) => (ApiKey)context.Items[ApiKeyItem]!;
+
+    public static IResult AppNotFound(string appid) =>
+        ApiErrors.NotFound("app_not_found", $"No app '{appid}' is visible to this API key. Check the appid, or ask an operator to register the app or widen the key.");
+
+    private static string? PresentedKey(HttpRequest request)
+    {
+        var authorization = request.Headers.Authorization.ToString();
+        if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return authorization["Bearer ".Length..].Trim();
+        var header = request.Headers[KeyHeader].ToString();
+        return header.Length > 0 ? header.Trim() : null;
+    }
+}
