@@ -1,5 +1,6 @@
 using System.Text;
 using WxHub.Protocol.Crypto;
+using WxHub.Protocol.Errors;
 using WxHub.Protocol.Messages;
 
 namespace WxHub.Protocol.Tests;
@@ -69,6 +70,44 @@ public sealed class HostileInputTests
         Assert.Equal("x", Assert.Single(fields.Value).Value);
     }
 
+    public static TheoryData<string, string, MessageCryptoError> HostileCiphertexts() => new()
+    {
+        { "not base64 at all!", Vectors.Own.AppId, MessageCryptoError.InvalidBase64 },
+        { "====", Vectors.Own.AppId, MessageCryptoError.InvalidBase64 },
+        { Vectors.Own.Encrypt[..^3], Vectors.Own.AppId, MessageCryptoError.InvalidBase64 },
+        { Vectors.Own.Encrypt[..100], Vectors.Own.AppId, MessageCryptoError.InvalidCiphertextLength },
+        { Convert.ToBase64String(new byte[16]), Vectors.Own.AppId, MessageCryptoError.InvalidCiphertextLength },
+        { Convert.ToBase64String(new byte[40]), Vectors.Own.AppId, MessageCryptoError.InvalidCiphertextLength },
+        { Convert.ToBase64String(Convert.FromBase64String(Vectors.Own.Encrypt)[..^16]), Vectors.Own.AppId, MessageCryptoError.InvalidPadding },
+        { Vectors.Own.Encrypt, "wx0000000000000000", MessageCryptoError.ReceiverIdMismatch },
+    };
+
+    [Theory]
+    [MemberData(nameof(HostileCiphertexts))]
+    public void Hostile_ciphertexts_give_typed_errors_directly_and_inside_an_envelope(string encrypt, string receiverId, MessageCryptoError expected)
+    {
+        var key = EncodingAesKey.Parse(Vectors.Own.EncodingAesKey);
+        var result = MessageCrypto.Decrypt(encrypt, receiverId, key, EncodingAesKey.Generate());
+        Assert.Equal(expected, result.Error);
+        Assert.Null(result.Message);
+
+        var envelope = new WeChatXmlBuilder()
+            .Text("Encrypt", encrypt)
+            .Text("MsgSignature", Signatures.CallbackSignature.ComputeForMessage(Vectors.Own.Token, Vectors.Own.Timestamp, Vectors.Own.Nonce, encrypt))
+            .Bare("TimeStamp", Vectors.Own.Timestamp)
+            .Text("Nonce", Vectors.Own.Nonce)
+            .Build();
+        var opened = EncryptedReply.Open(envelope, key, Vectors.Own.Token, receiverId);
+        AssertFailed(opened, XmlErrorKind.DecryptionFailed);
+        Assert.Contains(expected.ToString(), opened.Detail);
+    }
+
+    [Fact]
+    public void An_empty_ciphertext_is_a_typed_error()
+    {
+        Assert.Equal(MessageCryptoError.InvalidCiphertextLength, MessageCrypto.Decrypt("", "wx", EncodingAesKey.Generate()).Error);
+    }
+
     [Fact]
     public void A_ten_megabyte_ciphertext_is_only_a_failed_decryption()
     {
@@ -76,6 +115,49 @@ public sealed class HostileInputTests
         var result = MessageCrypto.Decrypt(huge, "wx", EncodingAesKey.Generate(), EncodingAesKey.Generate());
         Assert.False(result.Succeeded);
         Assert.Equal(MessageCryptoError.InvalidPadding, result.Error);
+    }
+
+    [Fact]
+    public void Randomly_damaged_documents_never_throw()
+    {
+        string[] damage = ["<", ">", "&", "&#0;", "&lt", "]]>", "<![CDATA[", "\0", "\uD800", "<!DOCTYPE x>", "</xml>", "<xml>", "\"", "{", "}", ":"];
+        var valid = new TextReply("hello").ToXml("oUSER", "gh_x", 1700000000);
+        var json = """{"errcode":40164,"errmsg":"invalid ip 1.2.3.4, not in whitelist"}""";
+        var key = EncodingAesKey.Generate();
+        var random = new Random(RandomInputs.Seed);
+        for (var i = 0; i < RandomInputs.Cases; i++)
+        {
+            var xml = Damage(random, valid, damage);
+            var parsed = InboundMessage.Parse(xml);
+            Assert.Equal(parsed.Succeeded, parsed.Error == XmlErrorKind.None);
+            _ = ComponentNotification.Parse(xml);
+            _ = EncryptedEnvelope.Parse(xml);
+            _ = EncryptedReply.Open(xml, key, "token", "wx");
+            _ = WeChatJson.ReadStatus(Encoding.UTF8.GetBytes(Damage(random, json, damage)));
+            _ = MessageCrypto.Decrypt(Damage(random, Vectors.Own.Encrypt, damage), Vectors.Own.AppId, key);
+        }
+    }
+
+    private static string Damage(Random random, string text, string[] damage)
+    {
+        var damaged = new StringBuilder(text);
+        for (var n = random.Next(1, 4); n > 0; n--)
+        {
+            var at = random.Next(damaged.Length);
+            switch (random.Next(3))
+            {
+                case 0:
+                    damaged.Remove(at, Math.Min(random.Next(1, 8), damaged.Length - at));
+                    break;
+                case 1:
+                    damaged.Insert(at, damage[random.Next(damage.Length)]);
+                    break;
+                default:
+                    damaged[at] = (char)random.Next(0, 0x3000);
+                    break;
+            }
+        }
+        return damaged.ToString();
     }
 
     private static void AssertFailed<T>(XmlParseResult<T> result, XmlErrorKind expected)

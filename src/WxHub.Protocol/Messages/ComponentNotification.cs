@@ -12,7 +12,7 @@ public abstract record ComponentNotification(
     string RawXml)
 {
     private protected ComponentNotification(XmlFields fields)
-        : this(fields.Required("AppId"), fields.RequiredInt64("CreateTime"), fields.Required("InfoType"), fields.Values, fields.RawXml)
+        : this(fields.Required("AppId"), fields.RequiredNumber<long>("CreateTime"), fields.Required("InfoType"), fields.Values, fields.RawXml)
     {
     }
 
@@ -63,7 +63,7 @@ public sealed record AuthorizationNotification : ComponentNotification
         Change = change;
         AuthorizerAppid = fields.Required("AuthorizerAppid");
         AuthorizationCode = fields.Optional("AuthorizationCode");
-        AuthorizationCodeExpiredTime = fields.OptionalInt64("AuthorizationCodeExpiredTime");
+        AuthorizationCodeExpiredTime = fields.OptionalNumber<long>("AuthorizationCodeExpiredTime");
         PreAuthCode = fields.Optional("PreAuthCode");
     }
 

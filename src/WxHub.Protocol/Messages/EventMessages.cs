@@ -62,9 +62,9 @@ public sealed record LocationEvent : EventMessage
 {
     internal LocationEvent(XmlFields fields) : base(fields)
     {
-        Latitude = fields.RequiredDouble("Latitude");
-        Longitude = fields.RequiredDouble("Longitude");
-        Precision = fields.OptionalDouble("Precision");
+        Latitude = fields.RequiredNumber<double>("Latitude");
+        Longitude = fields.RequiredNumber<double>("Longitude");
+        Precision = fields.OptionalNumber<double>("Precision");
     }
 
     public double Latitude { get; init; }
@@ -82,7 +82,7 @@ public abstract record SendJobFinishEvent : EventMessage
 {
     private protected SendJobFinishEvent(XmlFields fields) : base(fields)
     {
-        SentMsgId = fields.RequiredInt64("MsgID");
+        SentMsgId = fields.RequiredNumber<long>("MsgID");
         Status = fields.Text("Status");
     }
 
@@ -110,10 +110,10 @@ public sealed record MassSendJobFinishEvent : SendJobFinishEvent
 {
     internal MassSendJobFinishEvent(XmlFields fields) : base(fields)
     {
-        TotalCount = fields.OptionalInt32("TotalCount");
-        FilterCount = fields.OptionalInt32("FilterCount");
-        SentCount = fields.OptionalInt32("SentCount");
-        ErrorCount = fields.OptionalInt32("ErrorCount");
+        TotalCount = fields.OptionalNumber<int>("TotalCount");
+        FilterCount = fields.OptionalNumber<int>("FilterCount");
+        SentCount = fields.OptionalNumber<int>("SentCount");
+        ErrorCount = fields.OptionalNumber<int>("ErrorCount");
     }
 
     public int? TotalCount { get; init; }
@@ -144,7 +144,7 @@ public sealed record SendPicsEvent : EventMessage
 {
     internal SendPicsEvent(XmlFields fields) : base(fields)
     {
-        Count = fields.OptionalInt32("SendPicsInfo/Count");
+        Count = fields.OptionalNumber<int>("SendPicsInfo/Count");
         PicMd5Sums = fields.Repeated("SendPicsInfo/PicList", "item", "PicMd5Sum");
     }
 
@@ -158,9 +158,9 @@ public sealed record LocationSelectEvent : EventMessage
 {
     internal LocationSelectEvent(XmlFields fields) : base(fields)
     {
-        LocationX = fields.OptionalDouble("SendLocationInfo/Location_X");
-        LocationY = fields.OptionalDouble("SendLocationInfo/Location_Y");
-        Scale = fields.OptionalInt32("SendLocationInfo/Scale");
+        LocationX = fields.OptionalNumber<double>("SendLocationInfo/Location_X");
+        LocationY = fields.OptionalNumber<double>("SendLocationInfo/Location_Y");
+        Scale = fields.OptionalNumber<int>("SendLocationInfo/Scale");
         Label = fields.Text("SendLocationInfo/Label");
         Poiname = fields.Optional("SendLocationInfo/Poiname");
     }

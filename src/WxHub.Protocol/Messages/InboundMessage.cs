@@ -19,9 +19,9 @@ public abstract record InboundMessage(
         : this(
             fields.Required("ToUserName"),
             fields.Required("FromUserName"),
-            fields.RequiredInt64("CreateTime"),
+            fields.RequiredNumber<long>("CreateTime"),
             fields.Required("MsgType"),
-            fields.OptionalInt64("MsgId"),
+            fields.OptionalNumber<long>("MsgId"),
             fields.Values,
             fields.RawXml)
     {

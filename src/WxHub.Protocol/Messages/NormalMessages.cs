@@ -77,9 +77,9 @@ public sealed record LocationMessage : InboundMessage
 {
     internal LocationMessage(XmlFields fields) : base(fields)
     {
-        LocationX = fields.RequiredDouble("Location_X");
-        LocationY = fields.RequiredDouble("Location_Y");
-        Scale = fields.OptionalInt32("Scale");
+        LocationX = fields.RequiredNumber<double>("Location_X");
+        LocationY = fields.RequiredNumber<double>("Location_Y");
+        Scale = fields.OptionalNumber<int>("Scale");
         Label = fields.Text("Label");
     }
 

@@ -46,24 +46,13 @@ internal sealed class XmlFields
     /// <summary>The text of an element whose absence WeChat would never intend, read as empty rather than refused.</summary>
     public string Text(string name) => Values.GetValueOrDefault(name, "");
 
-    public long RequiredInt64(string name) =>
-        long.TryParse(Required(name), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
+    public T RequiredNumber<T>(string name) where T : struct, IParsable<T> =>
+        T.TryParse(Required(name), CultureInfo.InvariantCulture, out var value)
             ? value
-            : throw NotANumber(name);
+            : throw new XmlContentException(XmlErrorKind.Malformed, $"The element <{name}> must be a number.");
 
-    public long? OptionalInt64(string name) =>
-        long.TryParse(Optional(name), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : null;
-
-    public int? OptionalInt32(string name) =>
-        int.TryParse(Optional(name), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : null;
-
-    public double RequiredDouble(string name) =>
-        double.TryParse(Required(name), NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
-            ? value
-            : throw NotANumber(name);
-
-    public double? OptionalDouble(string name) =>
-        double.TryParse(Optional(name), NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? value : null;
+    public T? OptionalNumber<T>(string name) where T : struct, IParsable<T> =>
+        T.TryParse(Optional(name), CultureInfo.InvariantCulture, out var value) ? value : null;
 
     /// <summary>The values of a repeated element: <c>{prefix}/{item}/{suffix}</c>, <c>{prefix}/{item}[2]/{suffix}</c>, …</summary>
     public IReadOnlyList<string> Repeated(string prefix, string item, string suffix)
@@ -75,9 +64,6 @@ internal sealed class XmlFields
         }
         return values;
     }
-
-    private static XmlContentException NotANumber(string name) =>
-        new(XmlErrorKind.Malformed, $"The element <{name}> must be a number.");
 }
 
 /// <summary>Ends a parse from inside a record's construction; caught by <see cref="XmlFields.Parse{T}"/>, never escapes.</summary>
