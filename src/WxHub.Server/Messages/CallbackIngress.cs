@@ -24,7 +24,7 @@ public sealed partial class CallbackIngress(
 {
     private readonly ConcurrentDictionary<(string Appid, string Key), Task<string?>> _running = new();
 
-    /// <summary>The plaintext passive reply XML to answer WeChat with, or null for "success".</summary>
+    /// <summary>The plaintext passive reply XML to answer WeChat with, or null to acknowledge without one.</summary>
     public async Task<string?> AcceptAsync(AppRegistration app, Push push)
     {
         var key = (app.Appid, push.Message.DeduplicationKey);
