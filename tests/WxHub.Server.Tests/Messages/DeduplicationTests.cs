@@ -55,7 +55,7 @@ public sealed class DeduplicationTests : IAsyncLifetime
         Assert.Null(await _wechat.ReplyAsync(await _wechat.PushAsync(FakeWeChat.Text(8001, "slow"), PushMode.Safe), PushMode.Safe));
 
         Assert.Single(_sync.Received);
-        var callback = Assert.Single(await _hub.GetArrayAsync($"/v1/admin/apps/{Appid}/callbacks"))!;
+        var callback = Assert.Single(await _hub.SettledCallbacksAsync(Appid))!;
         Assert.Equal("deferred", callback["outcome"]!.GetValue<string>());
         Assert.Equal(2, callback["duplicates"]!.GetValue<int>());
         Assert.Equal(1, _hub.Count("accepted"));
