@@ -29,6 +29,9 @@ public sealed class EmulatorOptions
     /// <summary>Deliveries of one push at most: the first and the retries.</summary>
     public int PushAttempts { get; set; } = 4;
 
+    /// <summary>OpenIDs per page of <c>/cgi-bin/user/get</c> (WeChat: 10000); tests lower it to page with few users.</summary>
+    public int FollowerPageSize { get; set; } = 10_000;
+
     internal void Validate()
     {
         ArgumentNullException.ThrowIfNull(TimeProvider);
@@ -39,6 +42,7 @@ public sealed class EmulatorOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(TicketPushInterval, TimeSpan.FromSeconds(1));
         ArgumentOutOfRangeException.ThrowIfLessThan(PushTimeout, TimeSpan.FromMilliseconds(1));
         ArgumentOutOfRangeException.ThrowIfLessThan(PushAttempts, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(FollowerPageSize, 1);
     }
 }
 

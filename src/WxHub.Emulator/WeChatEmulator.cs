@@ -4,6 +4,9 @@ using WxHub.Emulator.Apps;
 using WxHub.Emulator.Control;
 using WxHub.Emulator.Credentials;
 using WxHub.Emulator.Hosting;
+using WxHub.Emulator.Messages;
+using WxHub.Emulator.OAuth;
+using WxHub.Emulator.Users;
 
 namespace WxHub.Emulator;
 
@@ -22,13 +25,21 @@ public sealed class WeChatEmulator : IAsyncDisposable, IAccessPointSwitch
         _state = new EmulatorState(options, clock);
         var guard = new ApiGuard(_state);
         var credentials = new CredentialEndpoints(_state, guard);
+        var oauth = new OAuthEndpoints(_state, guard);
+        var users = new UserEndpoints(_state, guard);
+        var messages = new MessageEndpoints(_state, guard);
         var control = new ControlEndpoints(_state, new AppRegistrar(_state), this);
+        var userControl = new UserControl(_state);
 
         void Configure(WebApplication app, string accessPoint)
         {
             app.UseWeChatPipeline(_state, accessPoint);
             credentials.Map(app);
+            oauth.Map(app);
+            users.Map(app);
+            messages.Map(app);
             control.Map(app, accessPoint);
+            userControl.Map(app);
         }
 
         _hosts = AccessPointNames.All

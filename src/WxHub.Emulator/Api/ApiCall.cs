@@ -44,6 +44,20 @@ internal sealed class ApiCall(HttpContext http, string accessPoint, byte[] body)
         }
     }
 
+    /// <summary>The JSON body as an object, or 47001 when it is not one.</summary>
+    public JsonElement ReadJsonObject()
+    {
+        try
+        {
+            var root = JsonDocument.Parse(Body).RootElement;
+            return root.ValueKind == JsonValueKind.Object ? root : throw new WeChatError(WeChatErrors.DataFormatError, "data format error, the body must be a JSON object");
+        }
+        catch (JsonException e)
+        {
+            throw new WeChatError(WeChatErrors.DataFormatError, $"data format error hint: {e.Message}");
+        }
+    }
+
     /// <summary>The JSON body when there is one; null when the body is empty.</summary>
     public T? ReadOptionalJson<T>(JsonTypeInfo<T> type) where T : class => Body.Length == 0 ? null : ReadJson(type);
 

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using WxHub.Emulator.Faults;
 using WxHub.Emulator.Hosting;
+using WxHub.Emulator.Pages;
 
 namespace WxHub.Emulator.Api;
 
@@ -51,6 +52,22 @@ internal static class ApiPipeline
     public static void MapWeChatPost(this IEndpointRouteBuilder routes, string path, EmulatorState state, Func<ApiCall, IResult> handler) =>
         routes.MapMethods(path, [HttpMethods.Get, HttpMethods.Post], http => RunAsync(http, state, call =>
             call.IsPost ? handler(call) : throw new WeChatError(WeChatErrors.RequirePost)));
+
+    /// <summary>Maps a browser page; what cannot go on is shown as an HTML error page.</summary>
+    public static void MapWeChatPage(this IEndpointRouteBuilder routes, string path, EmulatorState state, Func<ApiCall, IResult> handler) =>
+        routes.MapGet(path, http =>
+        {
+            IResult result;
+            try
+            {
+                lock (state.Gate) result = handler(ApiCall.Of(http));
+            }
+            catch (PageProblem problem)
+            {
+                result = ConsentPage.Problem(problem.Message);
+            }
+            return result.ExecuteAsync(http);
+        });
 
     private static Task RunAsync(HttpContext http, EmulatorState state, Func<ApiCall, IResult> handler)
     {

@@ -22,6 +22,7 @@ internal static class WeChatErrors
     public const int InvalidGrantType = 40002;
     public const int InvalidOpenId = 40003;
     public const int InvalidMediaId = 40007;
+    public const int InvalidMessageType = 40008;
     public const int InvalidAppId = 40013;
     public const int InvalidAccessToken = 40014;
     public const int InvalidCode = 40029;
@@ -40,6 +41,7 @@ internal static class WeChatErrors
     public const int RefreshTokenExpired = 42002;
     public const int CodeExpired = 42003;
     public const int RequirePost = 43002;
+    public const int RequireSubscribe = 43004;
     public const int DailyQuota = 45009;
     public const int MinuteQuota = 45011;
     public const int OutOfResponseWindow = 45015;
@@ -66,6 +68,7 @@ internal static class WeChatErrors
         InvalidGrantType => "invalid grant_type",
         InvalidOpenId => "invalid openid",
         InvalidMediaId => "invalid media_id",
+        InvalidMessageType => "invalid message type",
         InvalidAppId => "invalid appid",
         InvalidAccessToken => "invalid access_token",
         InvalidCode => "invalid code",
@@ -84,6 +87,7 @@ internal static class WeChatErrors
         RefreshTokenExpired => "refresh_token expired",
         CodeExpired => "code expired",
         RequirePost => "require POST method",
+        RequireSubscribe => "require subscribe",
         DailyQuota => "reach max api daily quota limit",
         MinuteQuota => "api minute-quota reach limit, must slower, retry next minute",
         OutOfResponseWindow => "response out of time limit or subscription is canceled",

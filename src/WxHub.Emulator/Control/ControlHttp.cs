@@ -39,12 +39,19 @@ internal static class ControlHttp
     public static void MapControl(this IEndpointRouteBuilder routes, string method, string pattern, Func<HttpContext, IResult> handler) =>
         routes.MapControl(method, pattern, http => Task.FromResult(handler(http)));
 
-    public static async Task<T> ReadAsync<T>(HttpContext http, JsonTypeInfo<T> type) where T : class
+    public static async Task<T> ReadAsync<T>(HttpContext http, JsonTypeInfo<T> type) where T : class =>
+        await ReadOptionalAsync(http, type)
+            ?? throw ControlProblem.BadRequest("invalid_json", "The body must be a JSON object.");
+
+    /// <summary>The JSON body, or null when the request has none.</summary>
+    public static async Task<T?> ReadOptionalAsync<T>(HttpContext http, JsonTypeInfo<T> type) where T : class
     {
+        using var buffer = new MemoryStream();
+        await http.Request.Body.CopyToAsync(buffer, http.RequestAborted);
+        if (buffer.Length == 0) return null;
         try
         {
-            return await JsonSerializer.DeserializeAsync(http.Request.Body, type, http.RequestAborted)
-                ?? throw ControlProblem.BadRequest("invalid_json", "The body must be a JSON object, not null.");
+            return JsonSerializer.Deserialize(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), type);
         }
         catch (JsonException e)
         {

@@ -3,6 +3,9 @@ using WxHub.Emulator.Apps;
 using WxHub.Emulator.Components;
 using WxHub.Emulator.Credentials;
 using WxHub.Emulator.Faults;
+using WxHub.Emulator.Messages;
+using WxHub.Emulator.OAuth;
+using WxHub.Emulator.Users;
 
 namespace WxHub.Emulator.Hosting;
 
@@ -21,6 +24,11 @@ internal sealed class EmulatorState(EmulatorOptions options, EmulatorClock clock
     public CredentialBook Credentials { get; } = new();
     public QuotaBook Quotas { get; } = new();
     public Dictionary<string, ForceRefreshLog> ForceRefreshes { get; } = new(StringComparer.Ordinal);
+    public UserDirectory Users { get; } = new();
+    public LoginBook Logins { get; } = new();
+    public ServiceWindows ServiceWindows { get; } = new();
+    public Outbox Outbox { get; } = new();
+    public MediaLibrary Media { get; } = new();
     public FaultBook Faults { get; } = new();
     public CallStats Stats { get; } = new();
 

@@ -2,6 +2,9 @@ using System.Text.Json.Serialization;
 using WxHub.Emulator.Api;
 using WxHub.Emulator.Control;
 using WxHub.Emulator.Credentials;
+using WxHub.Emulator.Messages;
+using WxHub.Emulator.OAuth;
+using WxHub.Emulator.Users;
 
 namespace WxHub.Emulator.Json;
 
@@ -28,4 +31,20 @@ namespace WxHub.Emulator.Json;
 [JsonSerializable(typeof(ClockView))]
 [JsonSerializable(typeof(StatsView))]
 [JsonSerializable(typeof(AccessPointList))]
+[JsonSerializable(typeof(OAuthTokenBody))]
+[JsonSerializable(typeof(SnsUserInfoBody))]
+[JsonSerializable(typeof(SessionBody))]
+[JsonSerializable(typeof(UserInfoBody))]
+[JsonSerializable(typeof(UserInfoListBody))]
+[JsonSerializable(typeof(BatchGetRequest))]
+[JsonSerializable(typeof(FollowerListBody))]
+[JsonSerializable(typeof(TemplateSentBody))]
+[JsonSerializable(typeof(VideoUrlBody))]
+[JsonSerializable(typeof(UserRegistration))]
+[JsonSerializable(typeof(UserView))]
+[JsonSerializable(typeof(JsCodeRequest))]
+[JsonSerializable(typeof(JsCodeView))]
+[JsonSerializable(typeof(MediaUpload))]
+[JsonSerializable(typeof(MediaView))]
+[JsonSerializable(typeof(SentMessageList))]
 internal sealed partial class EmulatorJson : JsonSerializerContext;
