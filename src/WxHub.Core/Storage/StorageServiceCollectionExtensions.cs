@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using WxHub.Core.Access;
 using WxHub.Core.Apps;
 using WxHub.Core.Credentials;
+using WxHub.Core.Messages;
 using WxHub.Core.Secrets;
 using WxHub.Core.Storage.Sqlite;
 
@@ -26,6 +27,9 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IRefreshEventStore, SqliteRefreshEventStore>();
         services.AddSingleton<IQuotaStore, SqliteQuotaStore>();
         services.AddSingleton<IApiKeyStore, SqliteApiKeyStore>();
+        services.AddSingleton<ISubscriberStore, SqliteSubscriberStore>();
+        services.AddSingleton<ICallbackStore, SqliteCallbackStore>();
+        services.AddSingleton<IOutboxStore, SqliteOutboxStore>();
         services.AddSingleton<ApiKeyAuthenticator>();
         return services;
     }

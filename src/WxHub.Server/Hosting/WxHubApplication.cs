@@ -8,6 +8,7 @@ using WxHub.Core.Credentials;
 using WxHub.Server.Admin;
 using WxHub.Server.Business;
 using WxHub.Server.Health;
+using WxHub.Server.Messages;
 
 namespace WxHub.Server.Hosting;
 
@@ -41,12 +42,14 @@ public static class WxHubApplication
         builder.Services.AddWxHubAdministration(settings);
         builder.Services.AddHostedService<ConfiguredAppsImporter>();
         builder.Services.AddWxHubCredentials(builder.Configuration);
+        builder.Services.AddWxHubMessageServer(builder.Configuration);
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
         app.MapHealthEndpoints();
         app.MapAdminApi();
         app.MapBusinessApi();
+        app.MapMessageServer();
         return app;
     }
 }
