@@ -76,18 +76,18 @@ public static class MessageCrypto
         {
             return DecryptResult.Failed(MessageCryptoError.InvalidCiphertextLength);
         }
-        cipher = cipher[..written];
+        var ciphertext = cipher.AsSpan(0, written);
 
-        var result = DecryptWith(current, cipher, expectedReceiverId);
+        var result = DecryptWith(current, ciphertext, expectedReceiverId);
         if (result.Succeeded || previous is null)
         {
             return result;
         }
-        var fallback = DecryptWith(previous, cipher, expectedReceiverId);
+        var fallback = DecryptWith(previous, ciphertext, expectedReceiverId);
         return fallback.Succeeded ? fallback with { UsedPreviousKey = true } : result;
     }
 
-    private static DecryptResult DecryptWith(EncodingAesKey key, byte[] cipher, string expectedReceiverId)
+    private static DecryptResult DecryptWith(EncodingAesKey key, ReadOnlySpan<byte> cipher, string expectedReceiverId)
     {
         byte[] plain;
         try
