@@ -4,7 +4,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using WxHub.Core.Credentials;
 using WxHub.Server.Admin;
+using WxHub.Server.Business;
 using WxHub.Server.Health;
 
 namespace WxHub.Server.Hosting;
@@ -38,11 +40,13 @@ public static class WxHubApplication
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddWxHubAdministration(settings);
         builder.Services.AddHostedService<ConfiguredAppsImporter>();
+        builder.Services.AddWxHubCredentials(builder.Configuration);
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
         app.MapHealthEndpoints();
         app.MapAdminApi();
+        app.MapBusinessApi();
         return app;
     }
 }
