@@ -5,9 +5,11 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using WxHub.Core.Credentials;
+using WxHub.Core.OAuth;
 using WxHub.Server.Admin;
 using WxHub.Server.Business;
 using WxHub.Server.Health;
+using WxHub.Server.Logins;
 
 namespace WxHub.Server.Hosting;
 
@@ -41,12 +43,15 @@ public static class WxHubApplication
         builder.Services.AddWxHubAdministration(settings);
         builder.Services.AddHostedService<ConfiguredAppsImporter>();
         builder.Services.AddWxHubCredentials(builder.Configuration);
+        builder.Services.AddWxHubLogins(builder.Configuration);
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
         app.MapHealthEndpoints();
         app.MapAdminApi();
         app.MapBusinessApi();
+        app.MapLoginEndpoints();
+        app.MapUserEndpoints();
         return app;
     }
 }
