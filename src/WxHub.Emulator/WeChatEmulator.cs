@@ -30,6 +30,7 @@ public sealed class WeChatEmulator : IAsyncDisposable, IAccessPointSwitch
         var messages = new MessageEndpoints(_state, guard);
         var control = new ControlEndpoints(_state, new AppRegistrar(_state), this);
         var userControl = new UserControl(_state);
+        var openData = new OpenDataControl(_state);
 
         void Configure(WebApplication app, string accessPoint)
         {
@@ -40,6 +41,7 @@ public sealed class WeChatEmulator : IAsyncDisposable, IAccessPointSwitch
             messages.Map(app);
             control.Map(app, accessPoint);
             userControl.Map(app);
+            openData.Map(app);
         }
 
         _hosts = AccessPointNames.All
