@@ -2,8 +2,11 @@ using System.Diagnostics.CodeAnalysis;
 
 namespace WxHub.Core;
 
-/// <summary>What went wrong, as the HTTP layer turns it into a status: the caller's input, something absent, a replay, WeChat.</summary>
-public enum ProblemKind { Invalid, NotFound, Conflict, Upstream }
+/// <summary>
+/// What went wrong, as the HTTP layer turns it into a status: the caller's input, something absent, a replay, WeChat's
+/// refusal or a bad answer, or a credential WxHub cannot obtain right now.
+/// </summary>
+public enum ProblemKind { Invalid, NotFound, Conflict, Upstream, Unavailable }
 
 /// <summary>Why a flow gave no value: a stable error code, a message that says how to fix it, and WeChat's errcode when it said one.</summary>
 public sealed record Problem(ProblemKind Kind, string Code, string Message, int? ErrCode = null);

@@ -14,7 +14,11 @@ public sealed class AppTokenCalls(ICredentialProvider credentials)
         var lookup = await credentials.GetAsync(key, cancellationToken);
         for (var attempt = 0; ; attempt++)
         {
-            if (!lookup.Found) return new Problem(ProblemKind.Upstream, lookup.Fault.Error, lookup.Fault.Message, lookup.Fault.ErrCode);
+            if (!lookup.Found)
+            {
+                var kind = lookup.Fault.Error == CredentialFault.AppNotFound ? ProblemKind.NotFound : ProblemKind.Unavailable;
+                return new Problem(kind, lookup.Fault.Error, lookup.Fault.Message, lookup.Fault.ErrCode);
+            }
             var result = await call(lookup.Credential.Value, cancellationToken);
             if (result.Succeeded || attempt > 0 || result.Problem.ErrCode is not { } errcode || !WeChatErrorCatalog.IsTokenInvalid(errcode)) return result;
             lookup = await credentials.InvalidateAsync(key, lookup.Credential.Value, cancellationToken);

@@ -10,20 +10,30 @@ public sealed class BackfillRunner(FollowerBackfill backfill, IHostApplicationLi
 
     public bool IsRunning(string appid) => _running.ContainsKey(appid);
 
-    /// <summary>Starts (or resumes) a run; false when one is already running for the app.</summary>
-    public bool Start(string appid, bool restart)
+    /// <summary>
+    /// Starts (or resumes) a run and returns once it is saved as running; a <c>backfill_running</c> conflict when one
+    /// already runs for the app in this instance.
+    /// </summary>
+    public async Task<Outcome<BackfillProgress>> StartAsync(string appid, bool restart, CancellationToken cancellationToken)
     {
         var stop = CancellationTokenSource.CreateLinkedTokenSource(lifetime.ApplicationStopping);
         if (!_running.TryAdd(appid, stop))
         {
             stop.Dispose();
-            return false;
+            return new Problem(ProblemKind.Conflict, "backfill_running", $"A backfill of {appid} is already running; follow it with GET /v1/admin/apps/{appid}/users/backfill.");
+        }
+
+        var begun = await backfill.BeginAsync(appid, restart, cancellationToken);
+        if (!begun.Succeeded)
+        {
+            End(appid, stop);
+            return begun;
         }
         _ = Task.Run(async () =>
         {
             try
             {
-                await backfill.RunAsync(appid, restart, null, stop.Token);
+                await backfill.ContinueAsync(begun.Value, null, stop.Token);
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
@@ -31,11 +41,10 @@ public sealed class BackfillRunner(FollowerBackfill backfill, IHostApplicationLi
             }
             finally
             {
-                _running.TryRemove(appid, out _);
-                stop.Dispose();
+                End(appid, stop);
             }
         }, CancellationToken.None);
-        return true;
+        return begun;
     }
 
     /// <summary>Stops the app's run after its current batch; false when none runs.</summary>
@@ -51,5 +60,11 @@ public sealed class BackfillRunner(FollowerBackfill backfill, IHostApplicationLi
             // It ended on its own meanwhile.
         }
         return true;
+    }
+
+    private void End(string appid, CancellationTokenSource stop)
+    {
+        _running.TryRemove(appid, out _);
+        stop.Dispose();
     }
 }

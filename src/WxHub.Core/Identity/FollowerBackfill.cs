@@ -21,6 +21,13 @@ public sealed class FollowerBackfill(
     /// <param name="report">Told after every batch.</param>
     public async Task<Outcome<BackfillProgress>> RunAsync(string appid, bool restart, Action<BackfillProgress>? report, CancellationToken cancellationToken)
     {
+        var begun = await BeginAsync(appid, restart, cancellationToken);
+        return begun.Succeeded ? await ContinueAsync(begun.Value, report, cancellationToken) : begun;
+    }
+
+    /// <summary>Checks the app and saves the run as started: fresh, or resuming an interrupted or failed one.</summary>
+    public async Task<Outcome<BackfillProgress>> BeginAsync(string appid, bool restart, CancellationToken cancellationToken)
+    {
         var app = await apps.GetAsync(appid, cancellationToken);
         if (app is null)
             return new Problem(ProblemKind.NotFound, "app_not_found", $"No app '{appid}' is registered. List apps with GET /v1/admin/apps.");
@@ -33,6 +40,13 @@ public sealed class FollowerBackfill(
             ? new BackfillProgress(appid, BackfillState.Running, null, 0, null, 0, now, now, null)
             : progress with { State = BackfillState.Running, Error = null, UpdatedAt = now };
         await progressStore.SaveAsync(progress, cancellationToken);
+        return progress;
+    }
+
+    /// <summary>Works through the followers from where <paramref name="progress"/> stands, saving after every batch.</summary>
+    public async Task<Outcome<BackfillProgress>> ContinueAsync(BackfillProgress progress, Action<BackfillProgress>? report, CancellationToken cancellationToken)
+    {
+        var appid = progress.Appid;
         report?.Invoke(progress);
 
         while (true)
@@ -49,7 +63,7 @@ public sealed class FollowerBackfill(
                 var users = await tokenCalls.CallAsync(appid, (token, ct) => wechat.BatchGetUserInfoAsync(token, batch, ct), cancellationToken);
                 if (!users.Succeeded) return await FailAsync(progress, users.Problem, cancellationToken);
 
-                now = time.GetUtcNow();
+                var now = time.GetUtcNow();
                 var sightings = users.Value.Where(u => !string.IsNullOrEmpty(u.Openid)).Select(u => new IdentitySighting(appid, u.Openid!, u.Unionid, u)).ToList();
                 await directory.RecordAsync(sightings, now, cancellationToken);
                 progress = progress with { PageOffset = offset + batch.Count, Recorded = progress.Recorded + batch.Count, UpdatedAt = now };

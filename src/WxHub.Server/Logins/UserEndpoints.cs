@@ -33,14 +33,12 @@ public static class UserEndpoints
         }).RequireAppAccess(ApiScopes.Users);
 
         var admin = endpoints.MapGroup("/v1/admin/apps/{appid}").RequireAdmin();
-        admin.MapPost("/users/backfill", async (string appid, bool? restart, IAppStore apps, BackfillRunner runner, CancellationToken cancellation) =>
+        admin.MapPost("/users/backfill", async (string appid, bool? restart, BackfillRunner runner, CancellationToken cancellation) =>
         {
-            if (await apps.GetAsync(appid, cancellation) is not { } app) return AppNotRegistered(appid);
-            if (app.Type != AppType.OfficialAccount)
-                return ApiErrors.BadRequest("wrong_app_type", $"App '{appid}' is a {AppAdministration.TypeName(app.Type)}; only Official Accounts have followers to backfill.");
-            if (!runner.Start(appid, restart ?? false))
-                return ApiErrors.Create(StatusCodes.Status409Conflict, "backfill_running", $"A backfill of {appid} is already running; follow it with GET /v1/admin/apps/{appid}/users/backfill.");
-            return Results.Accepted($"/v1/admin/apps/{appid}/users/backfill");
+            var started = await runner.StartAsync(appid, restart ?? false, cancellation);
+            return started.Succeeded
+                ? Results.Json(BackfillView.From(started.Value, running: true), LoginJsonContext.Default.BackfillView, statusCode: StatusCodes.Status202Accepted)
+                : ApiErrors.From(started.Problem);
         });
         admin.MapGet("/users/backfill", async (string appid, IBackfillStore progress, BackfillRunner runner, CancellationToken cancellation) =>
             await progress.GetAsync(appid, cancellation) is { } state
