@@ -4,6 +4,7 @@ using WxHub.Core.Access;
 using WxHub.Core.Apps;
 using WxHub.Core.Credentials;
 using WxHub.Core.Identity;
+using WxHub.Core.Messages;
 using WxHub.Core.MiniProgram;
 using WxHub.Core.OAuth;
 using WxHub.Core.Secrets;
@@ -29,6 +30,9 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IRefreshEventStore, SqliteRefreshEventStore>();
         services.AddSingleton<IQuotaStore, SqliteQuotaStore>();
         services.AddSingleton<IApiKeyStore, SqliteApiKeyStore>();
+        services.AddSingleton<ISubscriberStore, SqliteSubscriberStore>();
+        services.AddSingleton<ICallbackStore, SqliteCallbackStore>();
+        services.AddSingleton<IOutboxStore, SqliteOutboxStore>();
         services.AddSingleton<ApiKeyAuthenticator>();
         services.AddSingleton<IOAuthStore, SqliteOAuthStore>();
         services.AddSingleton<IOAuthGrantStore, SqliteOAuthGrantStore>();

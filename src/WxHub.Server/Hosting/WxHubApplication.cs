@@ -10,6 +10,7 @@ using WxHub.Server.Admin;
 using WxHub.Server.Business;
 using WxHub.Server.Health;
 using WxHub.Server.Logins;
+using WxHub.Server.Messages;
 
 namespace WxHub.Server.Hosting;
 
@@ -44,6 +45,7 @@ public static class WxHubApplication
         builder.Services.AddHostedService<ConfiguredAppsImporter>();
         builder.Services.AddWxHubCredentials(builder.Configuration);
         builder.Services.AddWxHubLogins(builder.Configuration);
+        builder.Services.AddWxHubMessageServer(builder.Configuration);
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
@@ -52,6 +54,7 @@ public static class WxHubApplication
         app.MapBusinessApi();
         app.MapLoginEndpoints();
         app.MapUserEndpoints();
+        app.MapMessageServer();
         return app;
     }
 }

@@ -19,10 +19,14 @@ public sealed class HubFixture : IAsyncDisposable
 
     private readonly TempDirectory _data;
     private readonly List<HttpClient> _clients = [];
+    private readonly Dictionary<string, string> _secrets = [];
     private int _apps;
 
-    private HubFixture(ManualTimeProvider clock, WeChatEmulator emulator, TempDirectory data, RunningServer server)
+    private readonly IReadOnlyDictionary<string, string?>? _settings;
+
+    private HubFixture(ManualTimeProvider clock, WeChatEmulator emulator, TempDirectory data, RunningServer server, IReadOnlyDictionary<string, string?>? settings)
     {
+        _settings = settings;
         Clock = clock;
         Emulator = emulator;
         _data = data;
@@ -36,6 +40,9 @@ public sealed class HubFixture : IAsyncDisposable
     public RunningServer Server { get; private set; }
     public HttpClient EmulatorClient { get; }
 
+    /// <summary>WxHub's data folder (the SQLite file and keys).</summary>
+    public string DataPath => _data.Path;
+
     /// <summary>A client of the WxHub server holding the admin key.</summary>
     public HttpClient Admin { get; private set; }
 
@@ -46,25 +53,27 @@ public sealed class HubFixture : IAsyncDisposable
         var emulator = await WeChatEmulator.StartAsync(new EmulatorOptions { TimeProvider = clock });
         var data = new TempDirectory();
         var server = await StartServerAsync(clock, emulator, data, settings);
-        return new HubFixture(clock, emulator, data, server);
+        return new HubFixture(clock, emulator, data, server, settings);
     }
 
     /// <summary>
-    /// Stops the server and starts a new one on the same data folder, as a process restart would. Clients made before
+    /// Stops the server and starts a new one on the same data folder and settings, as a process restart would. Clients made before
     /// aim at the old server; make new ones.
     /// </summary>
-    public async Task RestartServerAsync(IReadOnlyDictionary<string, string?>? settings = null)
+    /// <param name="downFor">How far the clock moves while no server runs.</param>
+    public async Task RestartServerAsync(TimeSpan downFor = default)
     {
         await Server.DisposeAsync();
-        Server = await StartServerAsync(Clock, Emulator, _data, settings);
+        Clock.Advance(downFor);
+        Server = await StartServerAsync(Clock, Emulator, _data, _settings);
         Admin = Client(AdminKey);
     }
 
-    /// <summary>Registers an app with the same appid and secret in the emulator (WeChat) and in WxHub.</summary>
-    public async Task<string> RegisterAppAsync(string tokenMode = "stable", string[]? ipWhitelist = null)
+    /// <summary>Registers an app in the emulator (WeChat) and in WxHub, with the same secret unless <paramref name="secretInWxHub"/> says otherwise.</summary>
+    public async Task<string> RegisterAppAsync(string tokenMode = "stable", string[]? ipWhitelist = null, string? secretInWxHub = null)
     {
         var appid = $"wx{Interlocked.Increment(ref _apps):D16}";
-        var secret = $"secret-{Guid.NewGuid():N}";
+        var secret = _secrets[appid] = $"secret-{Guid.NewGuid():N}";
         (await EmulatorClient.PostAsJsonAsync("/__emulator/apps", new JsonObject
         {
             ["appid"] = appid,
@@ -72,10 +81,13 @@ public sealed class HubFixture : IAsyncDisposable
             ["type"] = "official_account",
             ["ip_whitelist"] = ipWhitelist is null ? null : new JsonArray(ipWhitelist.Select(ip => (JsonNode)ip).ToArray()),
         })).EnsureSuccessStatusCode();
-        var registered = await Admin.PostAsJsonAsync("/v1/admin/apps", new { appid, secret, type = "official_account", token_mode = tokenMode });
+        var registered = await Admin.PostAsJsonAsync("/v1/admin/apps", new { appid, secret = secretInWxHub ?? secret, type = "official_account", token_mode = tokenMode });
         Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
         return appid;
     }
+
+    /// <summary>The secret the emulator holds for an app registered by <see cref="RegisterAppAsync"/>.</summary>
+    public string SecretOf(string appid) => _secrets[appid];
 
     /// <summary>A client of the WxHub server holding a new API key for <paramref name="apps"/>.</summary>
     public async Task<HttpClient> KeyClientAsync(params string[] apps)

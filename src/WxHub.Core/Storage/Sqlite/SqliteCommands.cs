@@ -12,6 +12,32 @@ internal static class SqliteCommands
         return command;
     }
 
+    /// <summary>A command that runs inside <paramref name="transaction"/>.</summary>
+    public static SqliteCommand Command(this SqliteTransaction transaction, string sql, params (string Name, object? Value)[] parameters)
+    {
+        var command = transaction.Connection!.Command(sql, parameters);
+        command.Transaction = transaction;
+        return command;
+    }
+
+    /// <summary>Runs <paramref name="work"/> in one write transaction, committed when it returns normally.</summary>
+    public static async Task<T> TransactAsync<T>(this SqliteDatabase database, Func<SqliteTransaction, Task<T>> work, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        var result = await work(transaction);
+        await transaction.CommitAsync(cancellationToken);
+        return result;
+    }
+
+    public static async Task<List<T>> ReadAllAsync<T>(this SqliteCommand command, Func<SqliteDataReader, T> map, CancellationToken cancellationToken)
+    {
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var rows = new List<T>();
+        while (await reader.ReadAsync(cancellationToken)) rows.Add(map(reader));
+        return rows;
+    }
+
     public static async Task<int> ExecuteAsync(this SqliteDatabase database, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
@@ -23,10 +49,7 @@ internal static class SqliteCommands
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.Command(sql, parameters);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var rows = new List<T>();
-        while (await reader.ReadAsync(cancellationToken)) rows.Add(map(reader));
-        return rows;
+        return await command.ReadAllAsync(map, cancellationToken);
     }
 
     public static long ToUnixMs(this DateTimeOffset value) => value.ToUnixTimeMilliseconds();
