@@ -35,6 +35,7 @@ public sealed class WeChatEmulator : IAsyncDisposable, IAccessPointSwitch
         var messages = new MessageEndpoints(_state, guard);
         var control = new ControlEndpoints(_state, new AppRegistrar(_state), this);
         var userControl = new UserControl(_state);
+        var openData = new OpenDataControl(_state);
 
         var sender = new PushSender(_pushClient, clock, options, _stopping.Token);
         var pushLog = new PushLog();
@@ -57,6 +58,7 @@ public sealed class WeChatEmulator : IAsyncDisposable, IAccessPointSwitch
             authorizationPage.Map(app);
             control.Map(app, accessPoint);
             userControl.Map(app);
+            openData.Map(app);
             componentControl.Map(app);
             pushControl.Map(app);
         }
