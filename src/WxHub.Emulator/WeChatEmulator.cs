@@ -37,6 +37,7 @@ public sealed class WeChatEmulator : IAsyncDisposable, IAccessPointSwitch
         var appRegistrar = new AppRegistrar(_state);
         var control = new ControlEndpoints(_state, appRegistrar, this);
         var userControl = new UserControl(_state);
+        var openData = new OpenDataControl(_state);
 
         var sender = new PushSender(_pushClient, clock, options, _stopping.Token);
         var pushLog = new PushLog();
@@ -60,6 +61,7 @@ public sealed class WeChatEmulator : IAsyncDisposable, IAccessPointSwitch
             authorizationPage.Map(app);
             control.Map(app, accessPoint);
             userControl.Map(app);
+            openData.Map(app);
             componentControl.Map(app);
             pushControl.Map(app);
             _seeder.Map(app);

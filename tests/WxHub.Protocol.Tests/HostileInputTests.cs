@@ -1,5 +1,6 @@
 using System.Text;
 using WxHub.Protocol.Crypto;
+using WxHub.Protocol.Errors;
 using WxHub.Protocol.Messages;
 
 namespace WxHub.Protocol.Tests;
@@ -27,6 +28,7 @@ public sealed class HostileInputTests
         { "<!DOCTYPE xml [<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]>" + Message, XmlErrorKind.DtdProhibited },
         { "<!DOCTYPE xml [<!ENTITY xxe SYSTEM \"http://127.0.0.1:1/evil\">]>" + Message, XmlErrorKind.DtdProhibited },
         { BillionLaughs(), XmlErrorKind.DtdProhibited },
+        { "<?xml version=\"1.0\"?>\n<!DOCTYPE xml [<!ENTITY e \"x\">]>\n" + Message, XmlErrorKind.DtdProhibited },
         { new string('<', 1) + string.Concat(Enumerable.Repeat("<a>", 100)) + string.Concat(Enumerable.Repeat("</a>", 100)), XmlErrorKind.Malformed },
         { "<xml>" + string.Concat(Enumerable.Repeat("<a>", 100)) + "x" + string.Concat(Enumerable.Repeat("</a>", 100)) + "</xml>", XmlErrorKind.Malformed },
         { TenMegabytes, XmlErrorKind.TooLarge },
@@ -42,6 +44,14 @@ public sealed class HostileInputTests
         AssertFailed(ComponentNotification.Parse(xml), expected);
         AssertFailed(EncryptedEnvelope.Parse(xml), expected);
         AssertFailed(EncryptedReply.Open(xml, EncodingAesKey.Generate(), "token", "wx"), expected);
+    }
+
+    [Fact]
+    public void Whitespace_around_the_root_is_no_field()
+    {
+        var fields = WeChatXml.ReadFields("<?xml version=\"1.0\"?>\n<xml><ToUserName>gh</ToUserName></xml>\n");
+        Assert.True(fields.Succeeded);
+        Assert.Equal("gh", Assert.Single(fields.Value).Value);
     }
 
     [Fact]
@@ -114,6 +124,49 @@ public sealed class HostileInputTests
         var result = MessageCrypto.Decrypt(huge, "wx", EncodingAesKey.Generate(), EncodingAesKey.Generate());
         Assert.False(result.Succeeded);
         Assert.Equal(MessageCryptoError.InvalidPadding, result.Error);
+    }
+
+    [Fact]
+    public void Randomly_damaged_documents_never_throw()
+    {
+        string[] damage = ["<", ">", "&", "&#0;", "&lt", "]]>", "<![CDATA[", "\0", "\uD800", "<!DOCTYPE x>", "</xml>", "<xml>", "\"", "{", "}", ":"];
+        var valid = new TextReply("hello").ToXml("oUSER", "gh_x", 1700000000);
+        var json = """{"errcode":40164,"errmsg":"invalid ip 1.2.3.4, not in whitelist"}""";
+        var key = EncodingAesKey.Generate();
+        var random = new Random(RandomInputs.Seed);
+        for (var i = 0; i < RandomInputs.Cases; i++)
+        {
+            var xml = Damage(random, valid, damage);
+            var parsed = InboundMessage.Parse(xml);
+            Assert.Equal(parsed.Succeeded, parsed.Error == XmlErrorKind.None);
+            _ = ComponentNotification.Parse(xml);
+            _ = EncryptedEnvelope.Parse(xml);
+            _ = EncryptedReply.Open(xml, key, "token", "wx");
+            _ = WeChatJson.ReadStatus(Encoding.UTF8.GetBytes(Damage(random, json, damage)));
+            _ = MessageCrypto.Decrypt(Damage(random, Vectors.Own.Encrypt, damage), Vectors.Own.AppId, key);
+        }
+    }
+
+    private static string Damage(Random random, string text, string[] damage)
+    {
+        var damaged = new StringBuilder(text);
+        for (var n = random.Next(1, 4); n > 0; n--)
+        {
+            var at = random.Next(damaged.Length);
+            switch (random.Next(3))
+            {
+                case 0:
+                    damaged.Remove(at, Math.Min(random.Next(1, 8), damaged.Length - at));
+                    break;
+                case 1:
+                    damaged.Insert(at, damage[random.Next(damage.Length)]);
+                    break;
+                default:
+                    damaged[at] = (char)random.Next(0, 0x3000);
+                    break;
+            }
+        }
+        return damaged.ToString();
     }
 
     private static void AssertFailed<T>(XmlParseResult<T> result, XmlErrorKind expected)

@@ -26,6 +26,7 @@ internal sealed class EmulatorState(EmulatorOptions options, EmulatorClock clock
     public Dictionary<string, ForceRefreshLog> ForceRefreshes { get; } = new(StringComparer.Ordinal);
     public UserDirectory Users { get; } = new();
     public LoginBook Logins { get; } = new();
+    public SessionKeys SessionKeys { get; } = new();
     public ServiceWindows ServiceWindows { get; } = new();
     public Outbox Outbox { get; } = new();
     public MediaLibrary Media { get; } = new();

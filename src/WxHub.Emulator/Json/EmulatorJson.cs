@@ -46,6 +46,8 @@ namespace WxHub.Emulator.Json;
 [JsonSerializable(typeof(UserView))]
 [JsonSerializable(typeof(JsCodeRequest))]
 [JsonSerializable(typeof(JsCodeView))]
+[JsonSerializable(typeof(OpenDataRequest))]
+[JsonSerializable(typeof(OpenDataView))]
 [JsonSerializable(typeof(MediaUpload))]
 [JsonSerializable(typeof(MediaView))]
 [JsonSerializable(typeof(SentMessageList))]
