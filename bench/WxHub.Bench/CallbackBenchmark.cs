@@ -52,6 +52,8 @@ internal static class CallbackBenchmark
             ["Data"] = data,
             ["AdminKey"] = AdminKey,
             ["Logging:LogLevel:Default"] = "Warning",
+            // Registered apps make WxHub fetch their tokens; keep that off the network (refused on loopback).
+            ["WeChatApi"] = "http://127.0.0.1:9",
         }));
 
         using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency, UseProxy = false });
