@@ -25,6 +25,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton(new SecretProtector(MasterKey.Load(dataDirectory, masterKey)));
         services.AddSingleton(AdminKey.Load(dataDirectory, adminKey));
         services.AddSingleton(new SqliteDatabase(dataDirectory));
+        services.AddSingleton<SqliteWriteQueue>();
         services.AddSingleton<IAppStore, SqliteAppStore>();
         services.AddSingleton<ICredentialStore, SqliteCredentialStore>();
         services.AddSingleton<IRefreshEventStore, SqliteRefreshEventStore>();

@@ -72,4 +72,6 @@ namespace WxHub.Emulator.Json;
 [JsonSerializable(typeof(PushMessageRequest))]
 [JsonSerializable(typeof(PushResult))]
 [JsonSerializable(typeof(PushLogList))]
+[JsonSerializable(typeof(EmulatorSeed))]
+[JsonSerializable(typeof(SeedResult))]
 internal sealed partial class EmulatorJson : JsonSerializerContext;
