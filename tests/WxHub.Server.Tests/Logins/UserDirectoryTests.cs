@@ -103,9 +103,10 @@ public sealed class UserDirectoryTests : IAsyncLifetime
     {
         const int followers = 1_000;
         var oa = await _world.AppAsync("official_account");
-        var users = new List<(string Id, JsonNode OpenIds, JsonNode UnionIds)>();
-        foreach (var chunk in Enumerable.Range(0, followers).Chunk(50))
-            users.AddRange(await Task.WhenAll(chunk.Select(i => _world.UserAsync($"f{i}", oa))));
+        _world.Hub.Emulator.LoadSeed(new JsonObject
+        {
+            ["users"] = new JsonArray(Enumerable.Range(0, followers).Select(i => (JsonNode)new JsonObject { ["id"] = $"f{i}", ["apps"] = new JsonArray(oa) }).ToArray()),
+        }.ToJsonString());
 
         // The first run stops (as at Ctrl-C) once three batches of 100 are saved.
         var backfill = _world.Hub.Server.Services.GetRequiredService<FollowerBackfill>();
@@ -130,7 +131,7 @@ public sealed class UserDirectoryTests : IAsyncLifetime
         Assert.Equal(0, await _world.Hub.UpstreamCallsAsync("/cgi-bin/user/info", oa));
 
         using var key = await _world.Hub.KeyClientAsync(oa);
-        var (_, openids, unionids) = users[^1];
+        var (_, openids, unionids) = await _world.UserAsync($"f{followers - 1}", oa);
         var last = await key.GetAsync($"/v1/apps/{oa}/users/{openids[oa]}").OkAsync();
         Assert.Equal(unionids[LoginWorld.OpenAccount]!.GetValue<string>(), last.Str("unionid"));
         Assert.Equal(0, await _world.Hub.UpstreamCallsAsync("/cgi-bin/user/info", oa));
