@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+
 using WxHub.Core.Apps;
 using WxHub.Core.Identity;
 using WxHub.Core.Messages;
@@ -16,7 +17,6 @@ namespace WxHub.Server.Messages;
 /// </summary>
 public sealed partial class CallbackIngress(
     ICallbackStore callbacks,
-    ISubscriberStore subscribers,
     OutboxDispatcher dispatcher,
     CallbackMetrics metrics,
     UserDirectory directory,
@@ -27,16 +27,16 @@ public sealed partial class CallbackIngress(
     private readonly ConcurrentDictionary<(string Appid, string Key), Task<string?>> _running = new();
 
     /// <summary>The plaintext passive reply XML to answer WeChat with, or null to acknowledge without one.</summary>
-    public async Task<string?> AcceptAsync(AppRegistration app, Push push)
+    public async Task<string?> AcceptAsync(CallbackTarget target, Push push)
     {
-        var key = (app.Appid, push.Message.DeduplicationKey);
+        var key = (target.Appid, push.Message.DeduplicationKey);
         var answer = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
         var first = _running.GetOrAdd(key, answer.Task);
-        if (first != answer.Task) return await AnswerRetryAsync(app.Appid, key.DeduplicationKey, first);
+        if (first != answer.Task) return await AnswerRetryAsync(target.Appid, key.DeduplicationKey, first);
 
         try
         {
-            var (reply, stored) = await AcceptFirstAsync(app, push);
+            var (reply, stored) = await AcceptFirstAsync(target, push);
             answer.SetResult(reply);
             // WeChat is answered without waiting for the outcome to be written; until it is, retries find this attempt here.
             _ = ForgetWhenStoredAsync(key, answer.Task, stored);
@@ -83,11 +83,12 @@ public sealed partial class CallbackIngress(
     }
 
     /// <returns>The reply, and the write of the outcome (started, perhaps not finished).</returns>
-    private async Task<(string? Reply, Task Stored)> AcceptFirstAsync(AppRegistration app, Push push)
+    private async Task<(string? Reply, Task Stored)> AcceptFirstAsync(CallbackTarget target, Push push)
     {
         var now = time.GetUtcNow();
         var message = push.Message;
-        var wanted = (await subscribers.ListAsync(app.Appid)).Where(s => s.Wants(message.MsgType, push.Event)).ToList();
+        var app = target.App;
+        var wanted = target.Subscribers.Where(s => s.Wants(message.MsgType, push.Event)).ToList();
         var sync = wanted.FirstOrDefault(s => s.Mode == SubscriberMode.Sync);
         var callback = new CallbackRecord(
             MessageIds.Callback(), app.Appid, message.DeduplicationKey, now, message.MsgType, push.Event, message.FromUserName,
