@@ -19,12 +19,23 @@ internal static class ServeCommand
             Description = $"Folder for the embedded store and keys (default {WxHubSettings.DefaultData}; WXHUB_DATA).",
         };
 
-        var command = new Command("serve", "Run the WxHub server.") { urls, data };
+        var store = new Option<string>("--store")
+        {
+            Description = $"{WxHubSettings.SqliteStore} (default: embedded, one instance) or {WxHubSettings.PostgresStore} (shared by a cluster; needs --connection, WXHUB_MASTER_KEY and WXHUB_ADMIN_KEY) (WXHUB_STORE).",
+        };
+        var connection = new Option<string>("--connection")
+        {
+            Description = "PostgreSQL connection string, e.g. \"Host=db;Database=wxhub;Username=wxhub;Password=…\" (WXHUB_CONNECTION; prefer it to keep the password out of the process list).",
+        };
+
+        var command = new Command("serve", "Run the WxHub server.") { urls, data, store, connection };
         command.SetAction(async (parse, cancellation) =>
         {
             var overrides = new Dictionary<string, string?>();
             if (parse.GetValue(urls) is { } u) overrides["Urls"] = u;
             if (parse.GetValue(data) is { } d) overrides[nameof(WxHubSettings.Data)] = d;
+            if (parse.GetValue(store) is { } s) overrides[nameof(WxHubSettings.Store)] = s;
+            if (parse.GetValue(connection) is { } c) overrides[nameof(WxHubSettings.Connection)] = c;
 
             await using var app = WxHubApplication.Build(overrides);
             await app.StartAsync(cancellation);

@@ -1,0 +1,62 @@
+using System.Data.Common;
+
+namespace WxHub.Core.Storage.Sql;
+
+/// <summary>Commands with <c>@name</c> parameters, and the column conversions every store shares.</summary>
+internal static class SqlCommands
+{
+    public static DbCommand Command(this DbConnection connection, string sql, params (string Name, object? Value)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value ?? DBNull.Value;
+            command.Parameters.Add(parameter);
+        }
+        return command;
+    }
+
+    public static Task<int> ExecuteAsync(this SqlDatabase database, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters) =>
+        database.RunAsync(async connection =>
+        {
+            await using var command = connection.Command(sql, parameters);
+            return await command.ExecuteNonQueryAsync(cancellationToken);
+        }, cancellationToken);
+
+    public static Task<List<T>> QueryAsync<T>(this SqlDatabase database, string sql, Func<DbDataReader, T> map, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters) =>
+        database.RunAsync(async connection =>
+        {
+            await using var command = connection.Command(sql, parameters);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var rows = new List<T>();
+            while (await reader.ReadAsync(cancellationToken)) rows.Add(map(reader));
+            return rows;
+        }, cancellationToken);
+
+    /// <summary>Runs the statements in one transaction, in order; returns the rows the last one changed.</summary>
+    public static Task<int> ExecuteInTransactionAsync(this SqlDatabase database, IEnumerable<string> statements, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters) =>
+        database.RunAsync(async connection =>
+        {
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            var changed = 0;
+            foreach (var sql in statements)
+            {
+                await using var command = connection.Command(sql, parameters);
+                command.Transaction = transaction;
+                changed = await command.ExecuteNonQueryAsync(cancellationToken);
+            }
+            await transaction.CommitAsync(cancellationToken);
+            return changed;
+        }, cancellationToken);
+
+    public static long ToUnixMs(this DateTimeOffset value) => value.ToUnixTimeMilliseconds();
+
+    public static DateTimeOffset FromUnixMs(this DbDataReader reader, int ordinal) =>
+        DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(ordinal));
+
+    public static byte[]? GetBlobOrNull(this DbDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : (byte[])reader.GetValue(ordinal);
+}
