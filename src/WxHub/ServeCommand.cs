@@ -7,6 +7,8 @@ namespace WxHub.Cli;
 
 internal static class ServeCommand
 {
+    private const int InvalidSettings = 2;
+
     public static Command Create()
     {
         // No default values here: a flag only overrides appsettings.json and WXHUB_* when it is given.
@@ -37,9 +39,22 @@ internal static class ServeCommand
             if (parse.GetValue(store) is { } s) overrides[nameof(WxHubSettings.Store)] = s;
             if (parse.GetValue(connection) is { } c) overrides[nameof(WxHubSettings.Connection)] = c;
 
-            await using var app = WxHubApplication.Build(overrides);
-            await app.StartAsync(cancellation);
-            await app.WaitForShutdownAsync(cancellation);
+            WebApplication app;
+            try
+            {
+                app = WxHubApplication.Build(overrides);
+            }
+            catch (InvalidOperationException e)
+            {
+                // Settings that cannot work (a missing key, an unknown store): say which, without a stack trace.
+                await Console.Error.WriteLineAsync($"wxhub: {e.Message}");
+                return InvalidSettings;
+            }
+            await using (app)
+            {
+                await app.StartAsync(cancellation);
+                await app.WaitForShutdownAsync(cancellation);
+            }
             return 0;
         });
         return command;
