@@ -1,11 +1,13 @@
 using Microsoft.AspNetCore.Builder;
 using WxHub.Emulator.Api;
 using WxHub.Emulator.Apps;
+using WxHub.Emulator.Components;
 using WxHub.Emulator.Control;
 using WxHub.Emulator.Credentials;
 using WxHub.Emulator.Hosting;
 using WxHub.Emulator.Messages;
 using WxHub.Emulator.OAuth;
+using WxHub.Emulator.Pushes;
 using WxHub.Emulator.Users;
 
 namespace WxHub.Emulator;
@@ -18,6 +20,9 @@ public sealed class WeChatEmulator : IAsyncDisposable, IAccessPointSwitch
 {
     private readonly Dictionary<string, AccessPointHost> _hosts;
     private readonly EmulatorState _state;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly HttpClient _pushClient = PushSender.CreateClient();
+    private readonly TicketScheduler _tickets;
 
     private WeChatEmulator(EmulatorOptions options)
     {
@@ -31,6 +36,16 @@ public sealed class WeChatEmulator : IAsyncDisposable, IAccessPointSwitch
         var control = new ControlEndpoints(_state, new AppRegistrar(_state), this);
         var userControl = new UserControl(_state);
 
+        var sender = new PushSender(_pushClient, clock, options, _stopping.Token);
+        var pushLog = new PushLog();
+        var notifier = new ComponentNotifier(_state, sender, pushLog);
+        var authorizations = new ComponentAuthorizations(_state, notifier);
+        _tickets = new TicketScheduler(_state, notifier);
+        var components = new ComponentEndpoints(_state, guard, authorizations, _tickets);
+        var authorizationPage = new AuthorizationPage(_state, authorizations);
+        var componentControl = new ComponentControl(_state, authorizations, _tickets);
+        var pushControl = new PushControl(new MessagePusher(_state, sender, pushLog), pushLog);
+
         void Configure(WebApplication app, string accessPoint)
         {
             app.UseWeChatPipeline(_state, accessPoint);
@@ -38,8 +53,12 @@ public sealed class WeChatEmulator : IAsyncDisposable, IAccessPointSwitch
             oauth.Map(app);
             users.Map(app);
             messages.Map(app);
+            components.Map(app);
+            authorizationPage.Map(app);
             control.Map(app, accessPoint);
             userControl.Map(app);
+            componentControl.Map(app);
+            pushControl.Map(app);
         }
 
         _hosts = AccessPointNames.All
@@ -81,9 +100,20 @@ public sealed class WeChatEmulator : IAsyncDisposable, IAccessPointSwitch
     IReadOnlyList<AccessPointView> IAccessPointSwitch.Describe() =>
         _hosts.Values.Select(h => new AccessPointView(h.Name, h.Url.ToString(), h.IsUp)).ToList();
 
+    /// <summary>Stops the listeners and the ticket pushes; pushes in flight are abandoned.</summary>
     public async ValueTask DisposeAsync()
     {
+        _tickets.Dispose();
+        await _stopping.CancelAsync();
         foreach (var host in _hosts.Values) await host.StopAsync();
+        await Task.WhenAll(ComponentQueues());
+        _pushClient.Dispose();
+        _stopping.Dispose();
+    }
+
+    private List<Task> ComponentQueues()
+    {
+        lock (_state.Gate) return _state.Components.Values.Select(c => c.Pushes.Drained).ToList();
     }
 
     private AccessPointHost Host(string name) =>

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Hosting;
+using WxHub.Core.WeChat;
 using WxHub.Server.Hosting;
 
 namespace WxHub.Cli;
@@ -30,7 +31,12 @@ internal static class ServeCommand
             Description = "PostgreSQL connection string, e.g. \"Host=db;Database=wxhub;Username=wxhub;Password=…\" (WXHUB_CONNECTION; prefer it to keep the password out of the process list).",
         };
 
-        var command = new Command("serve", "Run the WxHub server.") { urls, data, store, connection };
+        var wechatApi = new Option<string>("--wechat-api")
+        {
+            Description = "WeChat API access points to call, in failover order, separated by ',' (default WeChat's own: api, api2, sh, sz, hk; WXHUB_WECHATAPI).",
+        };
+
+        var command = new Command("serve", "Run the WxHub server.") { urls, data, store, connection, wechatApi };
         command.SetAction(async (parse, cancellation) =>
         {
             var overrides = new Dictionary<string, string?>();
@@ -38,6 +44,7 @@ internal static class ServeCommand
             if (parse.GetValue(data) is { } d) overrides[nameof(WxHubSettings.Data)] = d;
             if (parse.GetValue(store) is { } s) overrides[nameof(WxHubSettings.Store)] = s;
             if (parse.GetValue(connection) is { } c) overrides[nameof(WxHubSettings.Connection)] = c;
+            if (parse.GetValue(wechatApi) is { } w) overrides[WeChatApiOptions.AccessPointsKey] = w;
 
             WebApplication app;
             try

@@ -120,7 +120,6 @@ public sealed class PostgresChangeNotificationTests : ChangeNotificationContract
     public override async Task DisposeAsync()
     {
         foreach (var owned in _owned) await owned.DisposeAsync();
-        await _database.DisposeAsync();
     }
 
     [Fact]

@@ -25,7 +25,6 @@ public sealed class PostgresStoreTests : StoreContract
     protected override async Task DeleteAsync()
     {
         foreach (var database in _opened) await database.DisposeAsync();
-        if (_database is not null) await _database.DisposeAsync();
     }
 
     [Fact]

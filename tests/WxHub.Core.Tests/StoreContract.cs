@@ -3,6 +3,7 @@ using WxHub.Core.Access;
 using WxHub.Core.Apps;
 using WxHub.Core.Coordination;
 using WxHub.Core.Credentials;
+using WxHub.Core.Messages;
 using WxHub.Core.Secrets;
 using WxHub.Core.Storage.Sql;
 using WxHub.Testing;
@@ -13,7 +14,7 @@ namespace WxHub.Core.Tests;
 /// What every store must do. Each database (SQLite, PostgreSQL) runs this same suite by deriving from it and opening a
 /// fresh, empty database.
 /// </summary>
-public abstract class StoreContract : IAsyncLifetime
+public abstract partial class StoreContract : IAsyncLifetime
 {
     protected static readonly DateTimeOffset T0 = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
@@ -31,6 +32,9 @@ public abstract class StoreContract : IAsyncLifetime
     protected IQuotaStore Quotas => Opened.Quotas;
     protected IApiKeyStore Keys => Opened.Keys;
     protected ILeaseStore Leases => Opened.Leases;
+    protected ISubscriberStore Subscribers => Opened.Subscribers;
+    protected ICallbackStore Callbacks => Opened.Callbacks;
+    protected IOutboxStore Outbox => Opened.Outbox;
 
     private Stores Opened => _stores ?? throw new InvalidOperationException("The store is not open yet.");
 
@@ -58,6 +62,9 @@ public abstract class StoreContract : IAsyncLifetime
         public IQuotaStore Quotas => new SqlQuotaStore(Database);
         public IApiKeyStore Keys => new SqlApiKeyStore(Database);
         public ILeaseStore Leases => new SqlLeaseStore(Database, Time);
+        public ISubscriberStore Subscribers => new SqlSubscriberStore(Database, Protector);
+        public ICallbackStore Callbacks => new SqlCallbackStore(Database);
+        public IOutboxStore Outbox => new SqlOutboxStore(Database);
     }
 
     protected static AppRegistration App(string appid, string secret = "secret-1") =>

@@ -28,6 +28,7 @@ public sealed class HostileInputTests
         { "<!DOCTYPE xml [<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]>" + Message, XmlErrorKind.DtdProhibited },
         { "<!DOCTYPE xml [<!ENTITY xxe SYSTEM \"http://127.0.0.1:1/evil\">]>" + Message, XmlErrorKind.DtdProhibited },
         { BillionLaughs(), XmlErrorKind.DtdProhibited },
+        { "<?xml version=\"1.0\"?>\n<!DOCTYPE xml [<!ENTITY e \"x\">]>\n" + Message, XmlErrorKind.DtdProhibited },
         { new string('<', 1) + string.Concat(Enumerable.Repeat("<a>", 100)) + string.Concat(Enumerable.Repeat("</a>", 100)), XmlErrorKind.Malformed },
         { "<xml>" + string.Concat(Enumerable.Repeat("<a>", 100)) + "x" + string.Concat(Enumerable.Repeat("</a>", 100)) + "</xml>", XmlErrorKind.Malformed },
         { TenMegabytes, XmlErrorKind.TooLarge },
@@ -43,6 +44,14 @@ public sealed class HostileInputTests
         AssertFailed(ComponentNotification.Parse(xml), expected);
         AssertFailed(EncryptedEnvelope.Parse(xml), expected);
         AssertFailed(EncryptedReply.Open(xml, EncodingAesKey.Generate(), "token", "wx"), expected);
+    }
+
+    [Fact]
+    public void Whitespace_around_the_root_is_no_field()
+    {
+        var fields = WeChatXml.ReadFields("<?xml version=\"1.0\"?>\n<xml><ToUserName>gh</ToUserName></xml>\n");
+        Assert.True(fields.Succeeded);
+        Assert.Equal("gh", Assert.Single(fields.Value).Value);
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using WxHub.Core.Access;
 using WxHub.Core.Apps;
 using WxHub.Core.Coordination;
 using WxHub.Core.Credentials;
+using WxHub.Core.Messages;
 using WxHub.Core.Secrets;
 using WxHub.Core.Storage.Postgres;
 using WxHub.Core.Storage.Sql;
@@ -55,6 +56,9 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IRefreshEventStore, SqlRefreshEventStore>();
         services.AddSingleton<IQuotaStore, SqlQuotaStore>();
         services.AddSingleton<IApiKeyStore, SqlApiKeyStore>();
+        services.AddSingleton<ISubscriberStore, SqlSubscriberStore>();
+        services.AddSingleton<ICallbackStore, SqlCallbackStore>();
+        services.AddSingleton<IOutboxStore, SqlOutboxStore>();
         services.AddSingleton<ILeaseStore, SqlLeaseStore>();
         services.AddSingleton<ApiKeyAuthenticator>();
         return services;

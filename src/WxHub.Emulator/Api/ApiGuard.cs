@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using WxHub.Emulator.Apps;
+using WxHub.Emulator.Components;
 using WxHub.Emulator.Credentials;
 using WxHub.Emulator.Hosting;
 
@@ -62,6 +63,36 @@ internal sealed class ApiGuard(EmulatorState state)
         CallerAllowed(app.IpWhitelist, call);
         Quota(app, call);
         return new AccountCall(app, token);
+    }
+
+    public ComponentState Component(string? componentAppId, int unknown = WeChatErrors.InvalidComponent)
+    {
+        if (componentAppId is null) throw new WeChatError(WeChatErrors.AppIdMissing, "component_appid missing");
+        return state.Components.GetValueOrDefault(componentAppId) ?? throw new WeChatError(unknown);
+    }
+
+    /// <summary>
+    /// The platform behind <c>component_access_token</c> (newer docs call it <c>access_token</c>): 41001 missing,
+    /// 40014 unknown, 61014 not a component token, 40001/42001 replaced or expired, 61011 when the body names another
+    /// platform, 61004 when the caller is outside the platform's whitelist.
+    /// </summary>
+    public ComponentState ComponentToken(ApiCall call, string? claimedComponentAppId)
+    {
+        var value = call.Query("component_access_token") ?? call.Query("access_token") ?? throw new WeChatError(WeChatErrors.AccessTokenMissing);
+        var token = state.Credentials.Find(value) ?? throw new WeChatError(WeChatErrors.InvalidAccessToken);
+        if (token.Kind != CredentialKind.ComponentAccessToken) throw new WeChatError(WeChatErrors.MustUseComponentToken);
+        if (token.Problem(state.Now) is { } problem) throw new WeChatError(problem);
+        if (claimedComponentAppId != token.AppId) throw new WeChatError(WeChatErrors.InvalidComponent);
+        var component = state.Components[token.AppId];
+        CallerAllowed(component.Config.IpWhitelist, call, WeChatErrors.ComponentIpNotRegistered);
+        return component;
+    }
+
+    /// <summary>An account that authorized the platform: 41002 missing, 40013 unknown, 61003 not authorized.</summary>
+    public AppConfig AuthorizedApp(ComponentState component, string? appId)
+    {
+        var app = App(appId);
+        return component.Authorizations.ContainsKey(app.AppId) ? app : throw new WeChatError(WeChatErrors.ComponentNotAuthorized);
     }
 
     /// <summary>48001 unless the account is of one of the given types.</summary>

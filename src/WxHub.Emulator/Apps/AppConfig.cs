@@ -1,4 +1,5 @@
 using System.Net;
+using WxHub.Protocol.Crypto;
 
 namespace WxHub.Emulator.Apps;
 
@@ -26,7 +27,7 @@ internal sealed record AppConfig(
     string Name,
     Uri? CallbackUrl,
     string? Token,
-    string? EncodingAesKey,
+    EncodingAesKey? EncodingAesKey,
     PushMode Mode,
     IpAllowList IpWhitelist,
     string? OpenAccount,

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using WxHub.Emulator.Control;
 using WxHub.Emulator.Hosting;
+using WxHub.Protocol.Crypto;
 
 namespace WxHub.Emulator.Apps;
 
@@ -50,7 +51,7 @@ internal sealed class AppRegistrar(EmulatorState state)
             throw Bad("token_required", "An app with a callback_url needs the token its server verifies signatures with.");
         if (mode != PushMode.Plaintext && r.EncodingAesKey is null)
             throw Bad("encoding_aes_key_required", $"mode \"{r.Mode}\" encrypts pushes, so it needs an encoding_aes_key (43 letters and digits).");
-        if (r.EncodingAesKey is not null) AesKeys.Check(r.EncodingAesKey, "encoding_aes_key");
+        var key = OptionalKey(r.EncodingAesKey, "encoding_aes_key");
         if (!IpAllowList.TryParse(r.IpWhitelist, out var whitelist, out var whitelistError))
             throw Bad("invalid_ip_whitelist", $"ip_whitelist: {whitelistError}.");
 
@@ -62,7 +63,7 @@ internal sealed class AppRegistrar(EmulatorState state)
             r.Name ?? appId,
             callbackUrl,
             r.Token,
-            r.EncodingAesKey,
+            key,
             mode,
             whitelist,
             string.IsNullOrEmpty(r.OpenAccount) ? null : r.OpenAccount,
@@ -86,6 +87,14 @@ internal sealed class AppRegistrar(EmulatorState state)
         if (Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
             return uri;
         throw Bad("invalid_url", $"\"{field}\" must be an absolute http(s) URL, e.g. http://127.0.0.1:8080/wechat/callback.");
+    }
+
+    public static EncodingAesKey? OptionalKey(string? value, string field)
+    {
+        if (value is null) return null;
+        return EncodingAesKey.TryParse(value, out var key, out var error)
+            ? key
+            : throw Bad("invalid_encoding_aes_key", $"\"{field}\": {error}");
     }
 
     public static TimeSpan? TtlOf(int? seconds) => seconds switch

@@ -110,6 +110,7 @@ internal sealed class CredentialEndpoints(EmulatorState state, ApiGuard guard)
         if (appId is null) throw new WeChatError(WeChatErrors.AppIdMissing);
         if (secret is null) throw new WeChatError(WeChatErrors.AppSecretMissing);
         if (grantType != "client_credential") throw new WeChatError(WeChatErrors.InvalidGrantType);
+        if (state.Components.ContainsKey(appId)) throw new WeChatError(WeChatErrors.ComponentMustUseComponentApi);
         var app = guard.App(appId);
         ApiGuard.Secret(app.Secret, secret);
         ApiGuard.CallerAllowed(app.IpWhitelist, call);

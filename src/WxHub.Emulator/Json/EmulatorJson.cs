@@ -1,9 +1,11 @@
 using System.Text.Json.Serialization;
 using WxHub.Emulator.Api;
+using WxHub.Emulator.Components;
 using WxHub.Emulator.Control;
 using WxHub.Emulator.Credentials;
 using WxHub.Emulator.Messages;
 using WxHub.Emulator.OAuth;
+using WxHub.Emulator.Pushes;
 using WxHub.Emulator.Users;
 
 namespace WxHub.Emulator.Json;
@@ -47,4 +49,25 @@ namespace WxHub.Emulator.Json;
 [JsonSerializable(typeof(MediaUpload))]
 [JsonSerializable(typeof(MediaView))]
 [JsonSerializable(typeof(SentMessageList))]
+[JsonSerializable(typeof(StartPushTicketRequest))]
+[JsonSerializable(typeof(ComponentTokenRequest))]
+[JsonSerializable(typeof(ComponentTokenBody))]
+[JsonSerializable(typeof(ComponentRequest))]
+[JsonSerializable(typeof(PreAuthCodeBody))]
+[JsonSerializable(typeof(QueryAuthRequest))]
+[JsonSerializable(typeof(QueryAuthBody))]
+[JsonSerializable(typeof(AuthorizerTokenRequest))]
+[JsonSerializable(typeof(AuthorizerTokenBody))]
+[JsonSerializable(typeof(AuthorizerRequest))]
+[JsonSerializable(typeof(AuthorizerInfoBody))]
+[JsonSerializable(typeof(AuthorizerListRequest))]
+[JsonSerializable(typeof(AuthorizerListBody))]
+[JsonSerializable(typeof(ComponentClearQuotaRequest))]
+[JsonSerializable(typeof(ComponentRegistration))]
+[JsonSerializable(typeof(ComponentView))]
+[JsonSerializable(typeof(AuthorizeRequest))]
+[JsonSerializable(typeof(AuthorizeResult))]
+[JsonSerializable(typeof(PushMessageRequest))]
+[JsonSerializable(typeof(PushResult))]
+[JsonSerializable(typeof(PushLogList))]
 internal sealed partial class EmulatorJson : JsonSerializerContext;

@@ -98,10 +98,10 @@ internal sealed class LoginBook
         return grant;
     }
 
-    /// <summary>40030 unknown (or another app's), 42002 past its 30 days.</summary>
-    public OAuthGrant ByRefreshToken(string? value, string appId, DateTimeOffset now)
+    /// <summary>40030 unknown (or another app's, or from the other flow), 42002 past its 30 days.</summary>
+    public OAuthGrant ByRefreshToken(string? value, string appId, string? componentAppId, DateTimeOffset now)
     {
-        if (value is null || !_byRefreshToken.TryGetValue(value, out var grant) || grant.AppId != appId)
+        if (value is null || !_byRefreshToken.TryGetValue(value, out var grant) || grant.AppId != appId || grant.ComponentAppId != componentAppId)
             throw new WeChatError(WeChatErrors.InvalidRefreshToken);
         if (grant.RefreshExpiresAt <= now) throw new WeChatError(WeChatErrors.RefreshTokenExpired);
         return grant;

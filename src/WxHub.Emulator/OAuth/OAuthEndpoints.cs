@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using WxHub.Emulator.Api;
 using WxHub.Emulator.Apps;
+using WxHub.Emulator.Components;
 using WxHub.Emulator.Credentials;
 using WxHub.Emulator.Hosting;
 using WxHub.Emulator.Json;
@@ -12,7 +13,8 @@ namespace WxHub.Emulator.OAuth;
 
 /// <summary>
 /// Web OAuth and logins (reference §5, §8): the consent pages that hand out single-use codes, the code exchanges,
-/// refresh, userinfo, auth, and the mini program's jscode2session.
+/// refresh, userinfo, auth, and the mini program's jscode2session; each also in the variant a third-party platform
+/// uses for an account that authorized it (§5.6, §8.2), which takes the component token instead of the secret.
 /// </summary>
 internal sealed class OAuthEndpoints(EmulatorState state, ApiGuard guard)
 {
@@ -28,6 +30,9 @@ internal sealed class OAuthEndpoints(EmulatorState state, ApiGuard guard)
         routes.MapWeChatGet("/sns/userinfo", state, UserInfo);
         routes.MapWeChatGet("/sns/auth", state, CheckToken);
         routes.MapWeChatGet("/sns/jscode2session", state, JsCodeToSession);
+        routes.MapWeChatGet("/sns/oauth2/component/access_token", state, ExchangeCodeForComponent);
+        routes.MapWeChatGet("/sns/oauth2/component/refresh_token", state, RefreshForComponent);
+        routes.MapWeChatGet("/sns/component/jscode2session", state, JsCodeToSessionForComponent);
     }
 
     /// <summary>
@@ -44,6 +49,11 @@ internal sealed class OAuthEndpoints(EmulatorState state, ApiGuard guard)
         if (call.Query("response_type") != "code") throw new PageProblem("response_type must be code.");
         var scope = call.Query("scope");
         if (scope is null || !scopes.Contains(scope)) throw new PageProblem($"scope must be {string.Join(" or ", scopes)}.");
+        var component = call.Query("component_appid") is { } componentAppId
+            ? state.Components.GetValueOrDefault(componentAppId) ?? throw new PageProblem("component_appid is not a registered third-party platform.")
+            : null;
+        if (component is not null && !component.Authorizations.ContainsKey(app.AppId))
+            throw new PageProblem($"{app.AppId} has not authorized {component.ComponentAppId} (61003).");
         var stateParameter = call.Query("state");
         if (stateParameter is { Length: > 128 } || stateParameter?.All(char.IsAsciiLetterOrDigit) == false)
             throw new PageProblem("state may hold only letters and digits, at most 128 of them.");
@@ -59,25 +69,40 @@ internal sealed class OAuthEndpoints(EmulatorState state, ApiGuard guard)
 
         var user = state.Users.GetOrCreate(call.Query(ConsentPage.UserParameter));
         var openId = state.Users.Connect(user, app);
-        var code = state.Logins.IssueCode(LoginCodeKind.OAuth, app.AppId, null, user.Id, openId, scope, state.Now);
-        return ConsentPage.Redirect(redirect, ("code", code.Code), ("state", stateParameter ?? ""));
+        var code = state.Logins.IssueCode(LoginCodeKind.OAuth, app.AppId, component?.ComponentAppId, user.Id, openId, scope, state.Now);
+        return ConsentPage.Redirect(redirect, ("code", code.Code), ("state", stateParameter ?? ""), ("appid", component is null ? null : app.AppId));
     }
 
-    private IResult ExchangeCode(ApiCall call)
+    private IResult ExchangeCode(ApiCall call) =>
+        Exchange(AuthenticateApp(call), call, null);
+
+    private IResult ExchangeCodeForComponent(ApiCall call)
     {
-        var app = AuthenticateApp(call, call.Query("secret"));
+        var (component, app) = ActingComponent(call);
+        return Exchange(app, call, component.ComponentAppId);
+    }
+
+    private IResult Exchange(AppConfig app, ApiCall call, string? componentAppId)
+    {
         if (call.Query("grant_type") != "authorization_code") throw new WeChatError(WeChatErrors.InvalidGrantType);
-        var code = state.Logins.Redeem(call.Query("code"), LoginCodeKind.OAuth, app.AppId, null, state.Now);
+        var code = state.Logins.Redeem(call.Query("code"), LoginCodeKind.OAuth, app.AppId, componentAppId, state.Now);
         var grant = state.Logins.Grant(code, state.Credentials.Issue(CredentialKind.OAuthAccessToken, app.AppId, state.Now, state.TokenTtlOf(app)), state.Now);
         return TokenBody(app, grant);
     }
 
-    /// <summary>A still-valid user token is returned again with its lifetime extended; an expired one is replaced.</summary>
-    private IResult Refresh(ApiCall call)
+    private IResult Refresh(ApiCall call) => Refresh(guard.App(call.Query("appid")), call, null);
+
+    private IResult RefreshForComponent(ApiCall call)
     {
-        var app = guard.App(call.Query("appid"));
+        var (component, app) = ActingComponent(call);
+        return Refresh(app, call, component.ComponentAppId);
+    }
+
+    /// <summary>A still-valid user token is returned again with its lifetime extended; an expired one is replaced.</summary>
+    private IResult Refresh(AppConfig app, ApiCall call, string? componentAppId)
+    {
         if (call.Query("grant_type") != "refresh_token") throw new WeChatError(WeChatErrors.InvalidGrantType);
-        var grant = state.Logins.ByRefreshToken(call.Query("refresh_token"), app.AppId, state.Now);
+        var grant = state.Logins.ByRefreshToken(call.Query("refresh_token"), app.AppId, componentAppId, state.Now);
         var ttl = state.TokenTtlOf(app);
         if (grant.AccessToken.IsUsable(state.Now)) grant.AccessToken.ExpiresAt = state.Now + ttl;
         else state.Logins.Reissue(grant, state.Credentials.Issue(CredentialKind.OAuthAccessToken, app.AppId, state.Now, ttl));
@@ -102,9 +127,12 @@ internal sealed class OAuthEndpoints(EmulatorState state, ApiGuard guard)
     }
 
     /// <summary>A mini program login: the code from <c>POST /__emulator/apps/{appid}/jscode</c> (wx.login) for an OpenID and a session key.</summary>
-    private IResult JsCodeToSession(ApiCall call)
+    private IResult JsCodeToSession(ApiCall call) => Session(AuthenticateApp(call), call);
+
+    private IResult JsCodeToSessionForComponent(ApiCall call) => Session(ActingComponent(call).App, call);
+
+    private IResult Session(AppConfig app, ApiCall call)
     {
-        var app = AuthenticateApp(call, call.Query("secret"));
         if (app.Type != AppType.MiniProgram) throw new WeChatError(WeChatErrors.InvalidAppId);
         if (call.Query("grant_type") != "authorization_code") throw new WeChatError(WeChatErrors.InvalidGrantType);
         var code = state.Logins.Redeem(call.Query("js_code"), LoginCodeKind.JsCode, app.AppId, null, state.Now);
@@ -114,10 +142,17 @@ internal sealed class OAuthEndpoints(EmulatorState state, ApiGuard guard)
             EmulatorJson.Default.SessionBody);
     }
 
-    private AppConfig AuthenticateApp(ApiCall call, string? secret)
+    /// <summary>The platform (by its component token) and the account it acts for, which must have authorized it (61003).</summary>
+    private (ComponentState Component, AppConfig App) ActingComponent(ApiCall call)
+    {
+        var component = guard.ComponentToken(call, call.Query("component_appid"));
+        return (component, guard.AuthorizedApp(component, call.Query("appid")));
+    }
+
+    private AppConfig AuthenticateApp(ApiCall call)
     {
         var app = guard.App(call.Query("appid"));
-        ApiGuard.Secret(app.Secret, secret);
+        ApiGuard.Secret(app.Secret, call.Query("secret"));
         ApiGuard.CallerAllowed(app.IpWhitelist, call);
         return app;
     }

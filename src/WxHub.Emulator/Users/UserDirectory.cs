@@ -60,6 +60,11 @@ internal sealed class UserDirectory
         list.Add(openId);
     }
 
+    public void Unfollow(EmulatedUser user, AppConfig app)
+    {
+        if (user.FollowedAt.Remove(app.AppId)) _followers[app.AppId].Remove(user.OpenIds[app.AppId]);
+    }
+
     /// <summary>The app's followers' OpenIDs in the order they followed.</summary>
     public IReadOnlyList<string> Followers(string appId) => _followers.GetValueOrDefault(appId) ?? [];
 

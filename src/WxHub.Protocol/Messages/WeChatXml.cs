@@ -83,7 +83,8 @@ public static class WeChatXml
                         open.Push(new OpenElement(path));
                     }
                     break;
-                case XmlNodeType.Text or XmlNodeType.CDATA or XmlNodeType.Whitespace or XmlNodeType.SignificantWhitespace:
+                // Whitespace outside the root (after an XML declaration, say) belongs to no field.
+                case XmlNodeType.Text or XmlNodeType.CDATA or XmlNodeType.Whitespace or XmlNodeType.SignificantWhitespace when open.Count > 0:
                     open.Peek().Text.Append(reader.Value);
                     break;
                 case XmlNodeType.EndElement:

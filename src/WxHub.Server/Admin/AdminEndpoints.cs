@@ -66,11 +66,12 @@ public static class AdminEndpoints
         return admin;
     }
 
-    private static IResult Failure<T>(AdminResult<T> result) => ApiErrors.Create(
-        result.Error switch
+    /// <summary>An administrative failure as the API's error: not found 404, a conflict with what exists 409, else 400.</summary>
+    internal static IResult Failure<T>(AdminResult<T> result) => ApiErrors.Create(
+        result.Error! switch
         {
-            "app_not_found" => StatusCodes.Status404NotFound,
-            "app_exists" => StatusCodes.Status409Conflict,
+            var e when e.EndsWith("_not_found", StringComparison.Ordinal) => StatusCodes.Status404NotFound,
+            var e when e.EndsWith("_exists", StringComparison.Ordinal) => StatusCodes.Status409Conflict,
             _ => StatusCodes.Status400BadRequest,
         },
         result.Error!, result.Message!);

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using WxHub.Core.Access;
 using WxHub.Core.Apps;
+using WxHub.Core.Messages;
 using WxHub.Core.Storage;
 
 namespace WxHub.Server.Hosting;
@@ -13,6 +14,7 @@ public static class AdministrationServices
         services.AddWxHubStore(settings);
         services.AddSingleton<AppAdministration>();
         services.AddSingleton<KeyAdministration>();
+        services.AddSingleton<SubscriberAdministration>();
         return services;
     }
 

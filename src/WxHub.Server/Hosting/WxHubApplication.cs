@@ -4,8 +4,11 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using WxHub.Core.Credentials;
 using WxHub.Server.Admin;
+using WxHub.Server.Business;
 using WxHub.Server.Health;
+using WxHub.Server.Messages;
 
 namespace WxHub.Server.Hosting;
 
@@ -38,11 +41,15 @@ public static class WxHubApplication
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddWxHubAdministration(settings);
         builder.Services.AddHostedService<ConfiguredAppsImporter>();
+        builder.Services.AddWxHubCredentials(builder.Configuration);
+        builder.Services.AddWxHubMessageServer(builder.Configuration);
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
         app.MapHealthEndpoints();
         app.MapAdminApi();
+        app.MapBusinessApi();
+        app.MapMessageServer();
         return app;
     }
 }

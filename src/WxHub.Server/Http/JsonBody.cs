@@ -13,22 +13,15 @@ public static class JsonBody
 
     public static async Task<Outcome<T>> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> type, int maxBytes = DefaultMaxBytes) where T : class
     {
-        if (request.ContentLength > maxBytes) return TooLarge<T>(maxBytes);
         if (request.ContentType is { } contentType && !contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
             return new(null, ApiErrors.Create(StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type", "Send the body as JSON with 'Content-Type: application/json'."));
 
-        using var buffer = new MemoryStream();
-        var chunk = new byte[8192];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
-        {
-            if (buffer.Length + read > maxBytes) return TooLarge<T>(maxBytes);
-            buffer.Write(chunk, 0, read);
-        }
+        if (await BoundedBody.ReadAsync(request.Body, request.ContentLength, maxBytes, request.HttpContext.RequestAborted) is not { } body)
+            return TooLarge<T>(maxBytes);
 
         try
         {
-            var value = JsonSerializer.Deserialize(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), type);
+            var value = JsonSerializer.Deserialize(body.AsSpan(), type);
             return value is null
                 ? new(null, ApiErrors.BadRequest("invalid_json", "The body must be a JSON object."))
                 : new(value, null);

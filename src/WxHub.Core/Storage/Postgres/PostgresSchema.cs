@@ -56,6 +56,57 @@ internal static class PostgresSchema
             revoked_at bigint NULL
         )
         """,
+        // 2: the message server. "rowid" mirrors SQLite's implicit insertion order, which lists use to break ties.
+        """
+        CREATE TABLE subscribers (
+            id text PRIMARY KEY,
+            appid text NOT NULL REFERENCES apps (appid) ON DELETE CASCADE,
+            url text NOT NULL,
+            secret bytea NOT NULL,
+            events text NOT NULL,
+            mode text NOT NULL,
+            created_at bigint NOT NULL
+        );
+        CREATE INDEX subscribers_by_app ON subscribers (appid, created_at);
+        CREATE UNIQUE INDEX subscribers_one_sync_per_app ON subscribers (appid) WHERE mode = 'Sync';
+        CREATE TABLE callbacks (
+            rowid bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
+            id text PRIMARY KEY,
+            appid text NOT NULL REFERENCES apps (appid) ON DELETE CASCADE,
+            dedup_key text NOT NULL,
+            received_at bigint NOT NULL,
+            msg_type text NOT NULL,
+            event text NULL,
+            from_user text NOT NULL,
+            encryption text NOT NULL,
+            format text NOT NULL,
+            message text NOT NULL,
+            outcome text NOT NULL,
+            reply_xml text NULL,
+            duplicates integer NOT NULL DEFAULT 0,
+            UNIQUE (appid, dedup_key)
+        );
+        CREATE INDEX callbacks_by_app ON callbacks (appid, received_at);
+        CREATE INDEX callbacks_by_age ON callbacks (received_at);
+        CREATE TABLE outbox (
+            rowid bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
+            id text PRIMARY KEY,
+            appid text NOT NULL,
+            callback_id text NOT NULL REFERENCES callbacks (id) ON DELETE CASCADE,
+            subscriber_id text NOT NULL REFERENCES subscribers (id) ON DELETE CASCADE,
+            state text NOT NULL,
+            attempts integer NOT NULL,
+            next_attempt_at bigint NOT NULL,
+            last_error text NULL,
+            created_at bigint NOT NULL,
+            delivered_at bigint NULL
+        );
+        CREATE INDEX outbox_due ON outbox (state, next_attempt_at);
+        CREATE INDEX outbox_by_app ON outbox (appid, created_at);
+        CREATE INDEX outbox_by_callback ON outbox (callback_id);
+        CREATE INDEX outbox_by_subscriber ON outbox (subscriber_id)
+        """,
+        // 3: leases.
         """
         CREATE TABLE leases (
             name text PRIMARY KEY,

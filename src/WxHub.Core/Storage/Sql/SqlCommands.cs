@@ -19,6 +19,32 @@ internal static class SqlCommands
         return command;
     }
 
+    /// <summary>A command that runs inside <paramref name="transaction"/>.</summary>
+    public static DbCommand Command(this DbTransaction transaction, string sql, params (string Name, object? Value)[] parameters)
+    {
+        var command = transaction.Connection!.Command(sql, parameters);
+        command.Transaction = transaction;
+        return command;
+    }
+
+    /// <summary>Runs <paramref name="work"/> in one transaction, committed when it returns normally.</summary>
+    public static Task<T> TransactAsync<T>(this SqlDatabase database, Func<DbTransaction, Task<T>> work, CancellationToken cancellationToken) =>
+        database.RunAsync(async connection =>
+        {
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            var result = await work(transaction);
+            await transaction.CommitAsync(cancellationToken);
+            return result;
+        }, cancellationToken);
+
+    public static async Task<List<T>> ReadAllAsync<T>(this DbCommand command, Func<DbDataReader, T> map, CancellationToken cancellationToken)
+    {
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var rows = new List<T>();
+        while (await reader.ReadAsync(cancellationToken)) rows.Add(map(reader));
+        return rows;
+    }
+
     public static Task<int> ExecuteAsync(this SqlDatabase database, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters) =>
         database.RunAsync(async connection =>
         {
@@ -30,25 +56,19 @@ internal static class SqlCommands
         database.RunAsync(async connection =>
         {
             await using var command = connection.Command(sql, parameters);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            var rows = new List<T>();
-            while (await reader.ReadAsync(cancellationToken)) rows.Add(map(reader));
-            return rows;
+            return await command.ReadAllAsync(map, cancellationToken);
         }, cancellationToken);
 
     /// <summary>Runs the statements in one transaction, in order; returns the rows the last one changed.</summary>
     public static Task<int> ExecuteInTransactionAsync(this SqlDatabase database, IEnumerable<string> statements, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters) =>
-        database.RunAsync(async connection =>
+        database.TransactAsync(async transaction =>
         {
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
             var changed = 0;
             foreach (var sql in statements)
             {
-                await using var command = connection.Command(sql, parameters);
-                command.Transaction = transaction;
+                await using var command = transaction.Command(sql, parameters);
                 changed = await command.ExecuteNonQueryAsync(cancellationToken);
             }
-            await transaction.CommitAsync(cancellationToken);
             return changed;
         }, cancellationToken);
 

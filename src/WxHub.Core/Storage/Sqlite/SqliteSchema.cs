@@ -56,6 +56,55 @@ internal static class SqliteSchema
             revoked_at INTEGER NULL
         )
         """,
+        // 2: the message server's subscribers, accepted pushes (unique per app and de-duplication key) and outbox.
+        """
+        CREATE TABLE subscribers (
+            id TEXT PRIMARY KEY,
+            appid TEXT NOT NULL REFERENCES apps (appid) ON DELETE CASCADE,
+            url TEXT NOT NULL,
+            secret BLOB NOT NULL,
+            events TEXT NOT NULL,
+            mode TEXT NOT NULL,
+            created_at INTEGER NOT NULL
+        );
+        CREATE INDEX subscribers_by_app ON subscribers (appid, created_at);
+        CREATE UNIQUE INDEX subscribers_one_sync_per_app ON subscribers (appid) WHERE mode = 'Sync';
+        CREATE TABLE callbacks (
+            id TEXT PRIMARY KEY,
+            appid TEXT NOT NULL REFERENCES apps (appid) ON DELETE CASCADE,
+            dedup_key TEXT NOT NULL,
+            received_at INTEGER NOT NULL,
+            msg_type TEXT NOT NULL,
+            event TEXT NULL,
+            from_user TEXT NOT NULL,
+            encryption TEXT NOT NULL,
+            format TEXT NOT NULL,
+            message TEXT NOT NULL,
+            outcome TEXT NOT NULL,
+            reply_xml TEXT NULL,
+            duplicates INTEGER NOT NULL DEFAULT 0,
+            UNIQUE (appid, dedup_key)
+        );
+        CREATE INDEX callbacks_by_app ON callbacks (appid, received_at);
+        CREATE INDEX callbacks_by_age ON callbacks (received_at);
+        CREATE TABLE outbox (
+            id TEXT PRIMARY KEY,
+            appid TEXT NOT NULL,
+            callback_id TEXT NOT NULL REFERENCES callbacks (id) ON DELETE CASCADE,
+            subscriber_id TEXT NOT NULL REFERENCES subscribers (id) ON DELETE CASCADE,
+            state TEXT NOT NULL,
+            attempts INTEGER NOT NULL,
+            next_attempt_at INTEGER NOT NULL,
+            last_error TEXT NULL,
+            created_at INTEGER NOT NULL,
+            delivered_at INTEGER NULL
+        );
+        CREATE INDEX outbox_due ON outbox (state, next_attempt_at);
+        CREATE INDEX outbox_by_app ON outbox (appid, created_at);
+        CREATE INDEX outbox_by_callback ON outbox (callback_id);
+        CREATE INDEX outbox_by_subscriber ON outbox (subscriber_id)
+        """,
+        // 3: leases, so one instance of a cluster at a time does a job such as refreshing a credential.
         """
         CREATE TABLE leases (
             name TEXT PRIMARY KEY,

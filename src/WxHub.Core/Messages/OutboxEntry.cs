@@ -1,0 +1,61 @@
+namespace WxHub.Core.Messages;
+
+public enum DeliveryState
+{
+    /// <summary>Waiting for <see cref="OutboxEntry.NextAttemptAt"/>.</summary>
+    Pending,
+
+    /// <summary>Being sent by this process; a restart puts it back to pending.</summary>
+    InFlight,
+
+    /// <summary>The subscriber answered 2xx.</summary>
+    Delivered,
+}
+
+/// <summary>
+/// One delivery of an accepted push to one subscriber. <see cref="Id"/> is the delivery id the subscriber sees; it
+/// stays the same across retries so the subscriber can recognise them.
+/// </summary>
+public sealed record OutboxEntry(
+    string Id,
+    string Appid,
+    string CallbackId,
+    string SubscriberId,
+    DeliveryState State,
+    int Attempts,
+    DateTimeOffset NextAttemptAt,
+    string? LastError,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? DeliveredAt);
+
+/// <summary>An entry taken for sending, with the message it carries.</summary>
+public sealed record PendingDelivery(OutboxEntry Entry, string Message);
+
+public interface IOutboxStore
+{
+    /// <summary>Moves up to <paramref name="limit"/> due pending entries to in-flight and returns them, oldest due first.</summary>
+    Task<IReadOnlyList<PendingDelivery>> ClaimDueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>When the earliest pending entry is due, or null when none is pending.</summary>
+    Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Counts an attempt that the subscriber acknowledged.</summary>
+    Task MarkDeliveredAsync(string id, DateTimeOffset at, CancellationToken cancellationToken = default);
+
+    /// <summary>Counts a failed attempt and puts the entry back to pending until <paramref name="nextAttemptAt"/>.</summary>
+    Task MarkFailedAsync(string id, DateTimeOffset nextAttemptAt, string error, CancellationToken cancellationToken = default);
+
+    /// <summary>At start: entries a previous process left in flight become pending and due at <paramref name="now"/>.</summary>
+    Task<int> ReleaseInFlightAsync(DateTimeOffset now, CancellationToken cancellationToken = default);
+
+    Task<OutboxEntry?> GetAsync(string appid, string id, CancellationToken cancellationToken = default);
+
+    /// <summary>The app's entries, newest first, optionally only those in <paramref name="state"/>.</summary>
+    Task<IReadOnlyList<OutboxEntry>> ListAsync(string appid, DeliveryState? state, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Makes a pending or delivered entry pending and due at <paramref name="now"/> (an operator's replay); returns it,
+    /// or null when the app has no such entry or it is in flight.
+    /// </summary>
+    Task<OutboxEntry?> ReplayAsync(string appid, string id, DateTimeOffset now, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,36 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+using WxHub.Core.Apps;
+using WxHub.Protocol.Signatures;
+
+namespace WxHub.Server.Messages;
+
+/// <summary>
+/// The checks every callback passes first, URL verification and pushes alike: a registered app with a Token, and a
+/// <c>signature</c> over the Token, a fresh <c>timestamp</c> and the <c>nonce</c>.
+/// </summary>
+public sealed class CallbackAuthenticator(IAppStore apps, TimeProvider time, IOptions<MessageServerOptions> options)
+{
+    public async Task<Checked<AppRegistration>> AuthenticateAsync(string appid, IQueryCollection query, CancellationToken cancellationToken)
+    {
+        var app = await apps.GetAsync(appid, cancellationToken);
+        if (app is null) return CallbackRejection.AppNotFound();
+        if (app.Token is null) return CallbackRejection.NotConfigured(appid);
+
+        if (Parameter(query, "signature") is not { } signature) return CallbackRejection.MissingParameter("signature");
+        if (Parameter(query, "timestamp") is not { } timestamp) return CallbackRejection.MissingParameter("timestamp");
+        if (Parameter(query, "nonce") is not { } nonce) return CallbackRejection.MissingParameter("nonce");
+        if (!CallbackSignature.Verify(signature, app.Token, timestamp, nonce)) return CallbackRejection.InvalidSignature();
+        if (!IsFresh(timestamp)) return CallbackRejection.StaleTimestamp(options.Value.ReplayWindow);
+        return app;
+    }
+
+    /// <summary>A query parameter's value, or null when it is absent or empty.</summary>
+    public static string? Parameter(IQueryCollection query, string name) =>
+        query.TryGetValue(name, out var values) && values.ToString() is { Length: > 0 } value ? value : null;
+
+    private bool IsFresh(string timestamp) =>
+        long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
+        && Math.Abs(time.GetUtcNow().ToUnixTimeSeconds() - seconds) <= options.Value.ReplayWindow.TotalSeconds;
+}

@@ -1,0 +1,75 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using WxHub.Core.Apps;
+using WxHub.Core.Messages;
+using WxHub.Protocol.Messages;
+
+namespace WxHub.Server.Messages;
+
+/// <summary>Refuses a callback: one log line naming the app and the reason (never a secret), one count, one 4xx.</summary>
+public sealed partial class CallbackRejections(CallbackMetrics metrics, ILogger<CallbackRejections> logger)
+{
+    public IResult Reject(string appid, CallbackRejection rejection)
+    {
+        var registered = rejection.IsForRegisteredApp;
+        metrics.Rejected(registered ? appid : null, rejection.Error);
+        LogRejected(registered || AppidPattern().IsMatch(appid) ? appid : "(not an appid)", rejection.Status, rejection.Error, rejection.Message);
+        return rejection.ToResult();
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a WeChat callback for app {Appid} with {Status} {Reason}: {Detail}")]
+    private partial void LogRejected(string appid, int status, string reason, string detail);
+
+    // The appid of an unknown app comes from the caller; it is logged only when it cannot forge a log line.
+    [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
+    private static partial Regex AppidPattern();
+}
+
+/// <summary><c>GET /wechat/callback/{appid}</c>: WeChat checks the server URL by asking for <c>echostr</c> back.</summary>
+public sealed class UrlVerificationHandler(CallbackAuthenticator authenticator, CallbackRejections rejections, CallbackMetrics metrics)
+{
+    public async Task<IResult> HandleAsync(string appid, HttpRequest request)
+    {
+        var app = await authenticator.AuthenticateAsync(appid, request.Query, request.HttpContext.RequestAborted);
+        if (app.Rejection is not null) return rejections.Reject(appid, app.Rejection);
+        if (CallbackAuthenticator.Parameter(request.Query, "echostr") is not { } echo)
+            return rejections.Reject(appid, CallbackRejection.MissingParameter("echostr"));
+        metrics.Verified(appid);
+        return Results.Text(echo, "text/plain");
+    }
+}
+
+/// <summary>
+/// <c>POST /wechat/callback/{appid}</c>: a user message or event. Verified, decrypted, accepted (durably, once), and
+/// answered with the passive reply — encrypted in the AES modes with the key the push came under — or "success".
+/// </summary>
+public sealed class PushHandler(
+    CallbackAuthenticator authenticator,
+    PushReader reader,
+    CallbackIngress ingress,
+    CallbackRejections rejections,
+    TimeProvider time)
+{
+    private const string Acknowledgement = "success";
+
+    public async Task<IResult> HandleAsync(string appid, HttpRequest request)
+    {
+        var app = await authenticator.AuthenticateAsync(appid, request.Query, request.HttpContext.RequestAborted);
+        if (app.Rejection is not null) return rejections.Reject(appid, app.Rejection);
+        var push = await reader.ReadAsync(app.Value!, request);
+        if (push.Rejection is not null) return rejections.Reject(appid, push.Rejection);
+
+        var reply = await ingress.AcceptAsync(app.Value!, push.Value!);
+        return reply is null ? Results.Text(Acknowledgement, "text/plain") : Results.Text(Answer(app.Value!, push.Value!, reply), "application/xml");
+    }
+
+    private string Answer(AppRegistration app, Push push, string replyXml) => push.Encryption == CallbackEncryption.Plaintext
+        ? replyXml
+        : EncryptedReply.Build(
+            push.Key!, app.Token!, app.Appid, replyXml,
+            time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture),
+            RandomNumberGenerator.GetString("0123456789", 10));
+}

@@ -1,0 +1,180 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using WxHub.Core.Messages;
+
+namespace WxHub.Server.Messages;
+
+/// <summary>
+/// Delivers the outbox: claims due entries, sends them (a few at a time), and records each attempt; failures come back
+/// after an exponential, capped wait on the injected clock, until a subscriber acknowledges with 2xx. At start it
+/// takes back what a previous process left in flight, so an accepted message is delivered even across a crash.
+/// </summary>
+public sealed partial class OutboxDispatcher(
+    IOutboxStore outbox,
+    ISubscriberStore subscribers,
+    ICallbackStore callbacks,
+    SubscriberClient client,
+    CallbackMetrics metrics,
+    TimeProvider time,
+    IOptions<MessageServerOptions> options,
+    ILogger<OutboxDispatcher> logger) : BackgroundService
+{
+    private static readonly TimeSpan PruneInterval = TimeSpan.FromHours(1);
+    private static readonly TimeSpan PauseAfterStoreFailure = TimeSpan.FromSeconds(5);
+
+    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly CancellationTokenSource _stopping = new();
+    private int _running;
+
+    /// <summary>Asks the dispatcher to look at the outbox now (an entry was added, replayed or came due).</summary>
+    public void Wake() => _wake.Writer.TryWrite(true);
+
+    /// <summary>
+    /// Sends one claimed entry and records the outcome. The sync path awaits this within its budget; the send goes on
+    /// past the budget and still records its outcome, so a slow subscriber is not sent the message twice.
+    /// </summary>
+    public async Task<DeliveryAttempt> DeliverAsync(Subscriber subscriber, PendingDelivery delivery, bool replyExpected)
+    {
+        var attempt = await client.SendAsync(subscriber, delivery, replyExpected, _stopping.Token);
+        metrics.Delivery(delivery.Entry.Appid, attempt.Acknowledged);
+        try
+        {
+            await RecordAsync(subscriber, delivery.Entry, attempt);
+        }
+        catch (Exception e) when (!_stopping.IsCancellationRequested)
+        {
+            LogRecordFailed(e, delivery.Entry.Id);
+        }
+        return attempt;
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        await base.StopAsync(cancellationToken);
+    }
+
+    public override void Dispose()
+    {
+        _stopping.Dispose();
+        base.Dispose();
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var nextPrune = time.GetUtcNow();
+        var released = false;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (!released)
+                {
+                    var count = await outbox.ReleaseInFlightAsync(time.GetUtcNow(), stoppingToken);
+                    if (count > 0) LogReleased(count);
+                    released = true;
+                }
+                if (time.GetUtcNow() >= nextPrune)
+                {
+                    await callbacks.PruneAsync(time.GetUtcNow() - options.Value.CallbackRetention, stoppingToken);
+                    nextPrune = time.GetUtcNow() + PruneInterval;
+                }
+
+                var free = options.Value.MaxConcurrentDeliveries - Volatile.Read(ref _running);
+                DateTimeOffset? nextDue = null;
+                if (free > 0)
+                {
+                    var due = await outbox.ClaimDueAsync(time.GetUtcNow(), free, stoppingToken);
+                    foreach (var delivery in due) _ = RunAsync(delivery);
+                    if (due.Count == free) continue;
+                    nextDue = await outbox.NextDueAsync(stoppingToken);
+                }
+                // With every slot busy, a finishing delivery wakes the loop.
+                await WaitAsync(nextDue is { } d && d < nextPrune ? d : free > 0 ? nextPrune : null, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                LogStoreFailed(e);
+                try
+                {
+                    await Task.Delay(PauseAfterStoreFailure, time, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    private async Task RecordAsync(Subscriber subscriber, OutboxEntry entry, DeliveryAttempt attempt)
+    {
+        var now = time.GetUtcNow();
+        if (attempt.Acknowledged)
+        {
+            await outbox.MarkDeliveredAsync(entry.Id, now, _stopping.Token);
+            return;
+        }
+        var wait = options.Value.RetryDelay(entry.Attempts + 1);
+        LogDeliveryFailed(entry.Appid, entry.Id, subscriber.Id, entry.Attempts + 1, attempt.Error, wait);
+        await outbox.MarkFailedAsync(entry.Id, now + wait, attempt.Error ?? "failed", _stopping.Token);
+        Wake();
+    }
+
+    private async Task WaitAsync(DateTimeOffset? until, CancellationToken stoppingToken)
+    {
+        using var done = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var woken = _wake.Reader.WaitToReadAsync(done.Token).AsTask();
+        Task[] waits = until is { } at
+            ? [woken, Task.Delay(Max(at - time.GetUtcNow(), TimeSpan.Zero), time, done.Token)]
+            : [woken];
+        await Task.WhenAny(waits);
+        await done.CancelAsync();
+        _wake.Reader.TryRead(out _);
+        stoppingToken.ThrowIfCancellationRequested();
+    }
+
+    private async Task RunAsync(PendingDelivery delivery)
+    {
+        Interlocked.Increment(ref _running);
+        try
+        {
+            // A removed subscriber takes its entries with it; there is nothing left to send.
+            if (await subscribers.GetAsync(delivery.Entry.SubscriberId, _stopping.Token) is { } subscriber)
+                await DeliverAsync(subscriber, delivery, replyExpected: false);
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            // Shutting down: the entry stays in flight and the next start sends it again.
+        }
+        catch (Exception e)
+        {
+            LogRecordFailed(e, delivery.Entry.Id);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _running);
+            Wake();
+        }
+    }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery {DeliveryId} of app {Appid} to subscriber {SubscriberId} failed (attempt {Attempt}): {Error}; retrying in {Wait}.")]
+    private partial void LogDeliveryFailed(string appid, string deliveryId, string subscriberId, int attempt, string? error, TimeSpan wait);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Took back {Count} outbox entries left in flight by the previous process; they are sent again.")]
+    private partial void LogReleased(int count);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The outbox could not be read or updated; trying again shortly.")]
+    private partial void LogStoreFailed(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The outcome of delivery {DeliveryId} could not be recorded; it stays in flight and the next start sends it again.")]
+    private partial void LogRecordFailed(Exception exception, string deliveryId);
+}

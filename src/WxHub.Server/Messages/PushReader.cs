@@ -1,0 +1,87 @@
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+using WxHub.Core.Apps;
+using WxHub.Core.Messages;
+using WxHub.Protocol.Crypto;
+using WxHub.Protocol.Messages;
+using WxHub.Protocol.Signatures;
+using WxHub.Server.Http;
+
+namespace WxHub.Server.Messages;
+
+/// <summary>
+/// Turns an authenticated push request into a <see cref="Push"/>: reads the body within its bound, and in the AES modes
+/// checks <c>msg_signature</c>, decrypts with the current or previous EncodingAESKey and checks the receiver id.
+/// </summary>
+public sealed class PushReader(IOptions<MessageServerOptions> options)
+{
+    public async Task<Checked<Push>> ReadAsync(AppRegistration app, HttpRequest request)
+    {
+        var maxBytes = options.Value.MaxBodyBytes;
+        if (await BoundedBody.ReadAsync(request.Body, request.ContentLength, maxBytes, request.HttpContext.RequestAborted) is not { } bytes)
+            return CallbackRejection.TooLarge(maxBytes);
+        var body = Encoding.UTF8.GetString(bytes);
+        var format = JsonPush.Detect(body) ? PushFormat.Json : PushFormat.Xml;
+
+        return CallbackAuthenticator.Parameter(request.Query, "encrypt_type") switch
+        {
+            null or "raw" => Parse(body, format, CallbackEncryption.Plaintext, key: null),
+            "aes" => Decrypt(app, request.Query, body, format),
+            _ => CallbackRejection.UnsupportedEncryptType(),
+        };
+    }
+
+    private Checked<Push> Decrypt(AppRegistration app, IQueryCollection query, string body, PushFormat format)
+    {
+        if (!EncodingAesKey.TryParse(app.EncodingAesKey, out var current, out _)) return CallbackRejection.EncryptionNotConfigured(app.Appid);
+        if (CallbackAuthenticator.Parameter(query, "msg_signature") is not { } msgSignature) return CallbackRejection.MissingParameter("msg_signature");
+
+        var read = Fields(body, format);
+        if (read.Rejection is not null) return read.Rejection;
+        var envelope = read.Value!;
+        if (envelope.GetValueOrDefault("Encrypt") is not { Length: > 0 } encrypt)
+            return CallbackRejection.Unreadable(XmlErrorKind.MissingField, "The element <Encrypt> is missing or empty.", options.Value.MaxBodyBytes);
+        // The authenticator already checked both parameters are present.
+        if (!CallbackSignature.VerifyForMessage(msgSignature, app.Token!, query["timestamp"].ToString(), query["nonce"].ToString(), encrypt))
+            return CallbackRejection.InvalidMsgSignature();
+
+        EncodingAesKey.TryParse(app.PreviousEncodingAesKey, out var previous, out _);
+        var opened = MessageCrypto.Decrypt(encrypt, app.Appid, current, previous);
+        if (opened.Error == MessageCryptoError.ReceiverIdMismatch) return CallbackRejection.ReceiverMismatch();
+        if (!opened.Succeeded) return CallbackRejection.DecryptionFailed(opened.Error.ToString());
+
+        // Compatible mode sends the plaintext fields beside Encrypt; only the authenticated, decrypted copy is used.
+        var encryption = envelope.ContainsKey("MsgType") ? CallbackEncryption.Compatible : CallbackEncryption.Safe;
+        return Parse(opened.Message!, format, encryption, opened.UsedPreviousKey ? previous : current);
+    }
+
+    private Checked<Push> Parse(string body, PushFormat format, CallbackEncryption encryption, EncodingAesKey? key)
+    {
+        var xml = AsXml(body, format, out var rejection);
+        if (xml is null) return rejection!;
+        var parsed = InboundMessage.Parse(xml, options.Value.MaxBodyBytes);
+        return parsed.Succeeded
+            ? new Push(parsed.Value, body, format, encryption, key)
+            : CallbackRejection.Unreadable(parsed.Error, parsed.Detail, options.Value.MaxBodyBytes);
+    }
+
+    private Checked<IReadOnlyDictionary<string, string>> Fields(string body, PushFormat format)
+    {
+        var xml = AsXml(body, format, out var rejection);
+        if (xml is null) return rejection!;
+        var fields = WeChatXml.ReadFields(xml, options.Value.MaxBodyBytes);
+        return fields.Succeeded
+            ? new Checked<IReadOnlyDictionary<string, string>>(fields.Value, null)
+            : CallbackRejection.Unreadable(fields.Error, fields.Detail, options.Value.MaxBodyBytes);
+    }
+
+    private static string? AsXml(string body, PushFormat format, out CallbackRejection? rejection)
+    {
+        rejection = null;
+        if (format == PushFormat.Xml) return body;
+        var xml = JsonPush.ToXml(body, out var error);
+        if (xml is null) rejection = CallbackRejection.Unreadable(XmlErrorKind.Malformed, error, 0);
+        return xml;
+    }
+}

@@ -1,0 +1,145 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using WxHub.Emulator;
+using WxHub.Server.Hosting;
+using WxHub.Testing;
+
+namespace WxHub.Server.Tests.Credentials;
+
+/// <summary>
+/// The whole loop on loopback: the WeChat emulator and the real WxHub server pointed at its access points, sharing one
+/// manual clock, with an admin client. Tests register apps in both and create API keys through the real APIs.
+/// </summary>
+public sealed class HubFixture : IAsyncDisposable
+{
+    public const string AdminKey = "test-admin-key-lifecycle-0123456789";
+
+    private readonly TempDirectory _data;
+    private readonly List<HttpClient> _clients = [];
+    private readonly Dictionary<string, string> _secrets = [];
+    private int _apps;
+
+    private readonly IReadOnlyDictionary<string, string?>? _settings;
+
+    private HubFixture(ManualTimeProvider clock, WeChatEmulator emulator, TempDirectory data, RunningServer server, IReadOnlyDictionary<string, string?>? settings)
+    {
+        _settings = settings;
+        Clock = clock;
+        Emulator = emulator;
+        _data = data;
+        Server = server;
+        EmulatorClient = Track(new HttpClient { BaseAddress = emulator.BaseUrl });
+        Admin = Client(AdminKey);
+    }
+
+    public ManualTimeProvider Clock { get; }
+    public WeChatEmulator Emulator { get; }
+    public RunningServer Server { get; private set; }
+    public HttpClient EmulatorClient { get; }
+
+    /// <summary>WxHub's data folder (the SQLite file and keys).</summary>
+    public string DataPath => _data.Path;
+
+    /// <summary>A client of the WxHub server holding the admin key.</summary>
+    public HttpClient Admin { get; private set; }
+
+    /// <param name="settings">More WxHub settings (e.g. <c>Credentials:RefreshJitter</c>) over the fixture's own.</param>
+    public static async Task<HubFixture> StartAsync(IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var clock = new ManualTimeProvider();
+        var emulator = await WeChatEmulator.StartAsync(new EmulatorOptions { TimeProvider = clock });
+        var data = new TempDirectory();
+        var server = await StartServerAsync(clock, emulator, data, settings);
+        return new HubFixture(clock, emulator, data, server, settings);
+    }
+
+    /// <summary>
+    /// Stops the server and starts a new one on the same data folder and settings, as a process restart would. Clients made before
+    /// aim at the old server; make new ones.
+    /// </summary>
+    /// <param name="downFor">How far the clock moves while no server runs.</param>
+    public async Task RestartServerAsync(TimeSpan downFor = default)
+    {
+        await Server.DisposeAsync();
+        Clock.Advance(downFor);
+        Server = await StartServerAsync(Clock, Emulator, _data, _settings);
+        Admin = Client(AdminKey);
+    }
+
+    /// <summary>Registers an app in the emulator (WeChat) and in WxHub, with the same secret unless <paramref name="secretInWxHub"/> says otherwise.</summary>
+    public async Task<string> RegisterAppAsync(string tokenMode = "stable", string[]? ipWhitelist = null, string? secretInWxHub = null)
+    {
+        var appid = $"wx{Interlocked.Increment(ref _apps):D16}";
+        var secret = _secrets[appid] = $"secret-{Guid.NewGuid():N}";
+        (await EmulatorClient.PostAsJsonAsync("/__emulator/apps", new JsonObject
+        {
+            ["appid"] = appid,
+            ["secret"] = secret,
+            ["type"] = "official_account",
+            ["ip_whitelist"] = ipWhitelist is null ? null : new JsonArray(ipWhitelist.Select(ip => (JsonNode)ip).ToArray()),
+        })).EnsureSuccessStatusCode();
+        var registered = await Admin.PostAsJsonAsync("/v1/admin/apps", new { appid, secret = secretInWxHub ?? secret, type = "official_account", token_mode = tokenMode });
+        Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
+        return appid;
+    }
+
+    /// <summary>The secret the emulator holds for an app registered by <see cref="RegisterAppAsync"/>.</summary>
+    public string SecretOf(string appid) => _secrets[appid];
+
+    /// <summary>A client of the WxHub server holding a new API key for <paramref name="apps"/>.</summary>
+    public async Task<HttpClient> KeyClientAsync(params string[] apps)
+    {
+        var created = await Admin.PostAsJsonAsync("/v1/admin/keys", new { name = "test", apps });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        return Client(JsonNode.Parse(await created.Content.ReadAsStringAsync())!["key"]!.GetValue<string>());
+    }
+
+    /// <summary>A client of the current WxHub server sending <paramref name="key"/> as its bearer token.</summary>
+    public HttpClient Client(string key)
+    {
+        var client = Track(new HttpClient { BaseAddress = Server.Address });
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return client;
+    }
+
+    /// <summary>How many calls the emulator received on <paramref name="path"/> for <paramref name="appid"/>.</summary>
+    public async Task<int> UpstreamCallsAsync(string path, string appid)
+    {
+        var stats = JsonNode.Parse(await EmulatorClient.GetStringAsync("/__emulator/stats"))!;
+        return stats["calls"]?[path]?[appid]?.GetValue<int>() ?? 0;
+    }
+
+    public async Task InjectFaultAsync(object fault) =>
+        (await EmulatorClient.PostAsJsonAsync("/__emulator/faults", fault)).EnsureSuccessStatusCode();
+
+    public async ValueTask DisposeAsync()
+    {
+        await Server.DisposeAsync();
+        await Emulator.DisposeAsync();
+        foreach (var client in _clients) client.Dispose();
+        _data.Dispose();
+    }
+
+    private HttpClient Track(HttpClient client)
+    {
+        _clients.Add(client);
+        return client;
+    }
+
+    private static Task<RunningServer> StartServerAsync(
+        ManualTimeProvider clock, WeChatEmulator emulator, TempDirectory data, IReadOnlyDictionary<string, string?>? settings)
+    {
+        var overrides = new Dictionary<string, string?>
+        {
+            ["Urls"] = "http://127.0.0.1:0",
+            ["Data"] = data.Path,
+            ["AdminKey"] = AdminKey,
+            ["WeChatApi"] = string.Join(",", AccessPointNames.All.Select(name => emulator.AccessPoints[name])),
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) overrides[key] = value;
+        return RunningServer.StartAsync(WxHubApplication.Build(overrides, services => services.AddSingleton<TimeProvider>(clock)));
+    }
+}
