@@ -28,18 +28,9 @@ public sealed class SqliteStoreTests : StoreContract
     [Fact]
     public async Task The_database_file_holds_no_secret_or_token_in_the_clear()
     {
-        const string secret = "0123456789abcdef0123456789abcdef";
-        const string aesKey = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG";
-        const string token = "ACCESS_TOKEN_x7Q9-very-secret-token-value";
-        await Apps.AddAsync(App("wx-grep", secret) with { EncodingAesKey = aesKey });
-        await Credentials.SaveAsync(new StoredCredential(new CredentialKey("wx-grep", CredentialKind.AccessToken), token, T0, T0.AddHours(2)));
+        var secrets = await StoreSecretsAsync();
         SqliteConnection.ClearAllPools();
-
-        var bytes = Directory.GetFiles(_data.Path, SqliteDatabase.FileName + "*").SelectMany(File.ReadAllBytes).ToArray();
-        Assert.NotEmpty(bytes);
-        foreach (var needle in new[] { secret, aesKey, token })
-            Assert.Equal(-1, bytes.AsSpan().IndexOf(Encoding.UTF8.GetBytes(needle)));
-        Assert.Equal(token, (await Credentials.GetAsync(new CredentialKey("wx-grep", CredentialKind.AccessToken)))!.Value);
+        AssertHoldsNone([.. Directory.GetFiles(_data.Path, SqliteDatabase.FileName + "*").SelectMany(File.ReadAllBytes)], secrets);
     }
 
     [Fact]

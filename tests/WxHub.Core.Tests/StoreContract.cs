@@ -247,18 +247,33 @@ public abstract partial class StoreContract : IAsyncLifetime
         Assert.Single(results, lease => lease is not null);
     }
 
-    [Fact]
-    public async Task Stored_rows_hold_no_secret_or_token_in_the_clear()
+    /// <summary>Stores an app, a token and a subscriber; returns their secrets, which must not appear where they are kept.</summary>
+    protected async Task<string[]> StoreSecretsAsync()
     {
         const string secret = "0123456789abcdef0123456789abcdef";
         const string aesKey = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG";
         const string token = "ACCESS_TOKEN_x7Q9-very-secret-token-value";
-        await Apps.AddAsync(App("wx-rows", secret) with { EncodingAesKey = aesKey });
-        await Credentials.SaveAsync(new StoredCredential(new CredentialKey("wx-rows", CredentialKind.AccessToken), token, T0, T0.AddHours(2)));
+        const string hookSecret = "hook-secret-x7Q9-never-in-the-clear";
+        await Apps.AddAsync(App("wx-secrets", secret) with { EncodingAesKey = aesKey });
+        await Credentials.SaveAsync(new StoredCredential(new CredentialKey("wx-secrets", CredentialKind.AccessToken), token, T0, T0.AddHours(2)));
+        await Subscribers.AddAsync(Subscriber("wx-secrets") with { Secret = hookSecret });
+        return [secret, aesKey, token, hookSecret];
+    }
 
+    protected static void AssertHoldsNone(byte[] stored, IEnumerable<string> secrets)
+    {
+        Assert.NotEmpty(stored);
+        foreach (var secret in secrets)
+            Assert.Equal(-1, stored.AsSpan().IndexOf(System.Text.Encoding.UTF8.GetBytes(secret)));
+    }
+
+    [Fact]
+    public async Task Stored_rows_hold_no_secret_or_token_in_the_clear()
+    {
+        var secrets = await StoreSecretsAsync();
         var stored = new List<byte>();
         await using var connection = await Database.OpenAsync();
-        foreach (var table in new[] { "apps", "credentials" })
+        foreach (var table in new[] { "apps", "credentials", "subscribers" })
         {
             await using var command = connection.CreateCommand();
             command.CommandText = $"SELECT * FROM {table}";
@@ -267,9 +282,7 @@ public abstract partial class StoreContract : IAsyncLifetime
                 for (var i = 0; i < reader.FieldCount; i++)
                     stored.AddRange(reader.GetValue(i) switch { byte[] b => b, var other => System.Text.Encoding.UTF8.GetBytes(other.ToString() ?? "") });
         }
-        Assert.NotEmpty(stored);
-        foreach (var needle in new[] { secret, aesKey, token })
-            Assert.Equal(-1, stored.ToArray().AsSpan().IndexOf(System.Text.Encoding.UTF8.GetBytes(needle)));
+        AssertHoldsNone([.. stored], secrets);
     }
 
     [Fact]
