@@ -4,7 +4,9 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
+using WxHub.Core.WeChat;
 using WxHub.Server.Hosting;
+using WxHub.Server.Tests.Credentials;
 using WxHub.Testing;
 
 namespace WxHub.Server.Tests;
@@ -47,6 +49,23 @@ public sealed class PostgresHostingTests : IAsyncLifetime
         var apps = await second.Client.GetStringAsync("/v1/admin/apps");
         Assert.Contains("wxpg00000000001", apps);
         Assert.DoesNotContain("pg-secret", apps);
+    }
+
+    [Fact]
+    public async Task Tokens_are_kept_in_postgres_across_a_restart()
+    {
+        await using var hub = await HubFixture.StartAsync(new Dictionary<string, string?>
+        {
+            ["Store"] = "postgres",
+            ["Connection"] = _database.ConnectionString,
+            ["MasterKey"] = MasterKey,
+        });
+        var appid = await hub.RegisterAppAsync();
+        var token = (await (await hub.KeyClientAsync(appid)).AccessTokenAsync(appid)).Str("access_token");
+
+        await hub.RestartServerAsync();
+        Assert.Equal(token, (await (await hub.KeyClientAsync(appid)).AccessTokenAsync(appid)).Str("access_token"));
+        Assert.Equal(1, await hub.UpstreamCallsAsync(WeChatEndpoints.StableToken, appid));
     }
 
     [Fact]
