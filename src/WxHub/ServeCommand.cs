@@ -36,7 +36,12 @@ internal static class ServeCommand
             Description = "WeChat API access points to call, in failover order, separated by ',' (default WeChat's own: api, api2, sh, sz, hk; WXHUB_WECHATAPI).",
         };
 
-        var command = new Command("serve", "Run the WxHub server.") { urls, data, store, connection, wechatApi };
+        var wechatPages = new Option<string>("--wechat-pages")
+        {
+            Description = "Base URL of WeChat's browser pages (authorization, QR login); default WeChat's own, or the --wechat-api URL when that is an emulator (WXHUB_WECHATPAGES).",
+        };
+
+        var command = new Command("serve", "Run the WxHub server.") { urls, data, store, connection, wechatApi, wechatPages };
         command.SetAction(async (parse, cancellation) =>
         {
             var overrides = new Dictionary<string, string?>();
@@ -45,6 +50,7 @@ internal static class ServeCommand
             if (parse.GetValue(store) is { } s) overrides[nameof(WxHubSettings.Store)] = s;
             if (parse.GetValue(connection) is { } c) overrides[nameof(WxHubSettings.Connection)] = c;
             if (parse.GetValue(wechatApi) is { } w) overrides[WeChatApiOptions.AccessPointsKey] = w;
+            if (parse.GetValue(wechatPages) is { } p) overrides[WeChatPagesOptions.Key] = p;
 
             WebApplication app;
             try

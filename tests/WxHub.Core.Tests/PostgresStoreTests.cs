@@ -6,26 +6,13 @@ namespace WxHub.Core.Tests;
 
 public sealed class PostgresStoreTests : StoreContract
 {
-    private readonly List<PostgresDatabase> _opened = [];
     private TestDatabase? _database;
 
-    protected override async Task<SqlDatabase> CreateAsync()
-    {
-        _database = await PostgresServer.CreateDatabaseAsync();
-        return OpenAgain();
-    }
+    protected override async Task CreateStorageAsync() => _database = await PostgresServer.CreateDatabaseAsync();
 
-    protected override SqlDatabase OpenAgain()
-    {
-        var database = new PostgresDatabase(_database!.ConnectionString);
-        _opened.Add(database);
-        return database;
-    }
+    protected override SqlDatabase OpenDatabase() => new PostgresDatabase(_database!.ConnectionString);
 
-    protected override async Task DeleteAsync()
-    {
-        foreach (var database in _opened) await database.DisposeAsync();
-    }
+    protected override Task DeleteStorageAsync() => Task.CompletedTask;
 
     [Fact]
     public async Task An_unreachable_database_is_reported_and_recovers_by_itself()

@@ -14,11 +14,11 @@ public sealed class SqliteStoreTests : StoreContract
 {
     private readonly TempDirectory _data = new();
 
-    protected override Task<SqlDatabase> CreateAsync() => Task.FromResult(OpenAgain());
+    protected override Task CreateStorageAsync() => Task.CompletedTask;
 
-    protected override SqlDatabase OpenAgain() => new SqliteDatabase(_data.Path);
+    protected override SqlDatabase OpenDatabase() => new SqliteDatabase(_data.Path);
 
-    protected override Task DeleteAsync()
+    protected override Task DeleteStorageAsync()
     {
         SqliteConnection.ClearAllPools();
         _data.Dispose();

@@ -3,7 +3,10 @@ using WxHub.Core.Access;
 using WxHub.Core.Apps;
 using WxHub.Core.Coordination;
 using WxHub.Core.Credentials;
+using WxHub.Core.Identity;
 using WxHub.Core.Messages;
+using WxHub.Core.MiniProgram;
+using WxHub.Core.OAuth;
 using WxHub.Core.Secrets;
 using WxHub.Core.Storage.Sql;
 using WxHub.Testing;
@@ -18,6 +21,7 @@ public abstract partial class StoreContract : IAsyncLifetime
 {
     protected static readonly DateTimeOffset T0 = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
+    private readonly List<SqlDatabase> _opened = [];
     private Stores? _stores;
 
     protected ManualTimeProvider Clock { get; } = new(T0);
@@ -35,24 +39,45 @@ public abstract partial class StoreContract : IAsyncLifetime
     protected ISubscriberStore Subscribers => Opened.Subscribers;
     protected ICallbackStore Callbacks => Opened.Callbacks;
     protected IOutboxStore Outbox => Opened.Outbox;
+    protected IOAuthStore OAuth => Opened.OAuth;
+    protected IOAuthGrantStore Grants => Opened.Grants;
+    protected IMiniProgramSessionStore Sessions => Opened.Sessions;
+    protected IUserDirectoryStore UserDirectory => Opened.UserDirectory;
+    protected IBackfillStore Backfills => Opened.Backfills;
 
     private Stores Opened => _stores ?? throw new InvalidOperationException("The store is not open yet.");
 
-    /// <summary>Creates the empty database under test.</summary>
-    protected abstract Task<SqlDatabase> CreateAsync();
+    /// <summary>Creates the empty storage under test (a folder, a database).</summary>
+    protected abstract Task CreateStorageAsync();
 
-    /// <summary>A second database object on the same storage, as after a restart.</summary>
-    protected abstract SqlDatabase OpenAgain();
+    /// <summary>A new database object on the storage, as another process or a restart would open it.</summary>
+    protected abstract SqlDatabase OpenDatabase();
 
-    /// <summary>Releases what <see cref="CreateAsync"/> and <see cref="OpenAgain"/> made.</summary>
-    protected abstract Task DeleteAsync();
+    /// <summary>Removes what <see cref="CreateStorageAsync"/> made, once every database object is disposed.</summary>
+    protected abstract Task DeleteStorageAsync();
+
+    /// <summary>A second database object on the same storage, disposed with the test.</summary>
+    protected SqlDatabase OpenAgain()
+    {
+        var database = OpenDatabase();
+        _opened.Add(database);
+        return database;
+    }
 
     /// <summary>The stores over a second view of the same storage: what the first wrote must be there.</summary>
     protected Stores Reopen() => new(OpenAgain(), Protector, Clock);
 
-    public async Task InitializeAsync() => _stores = new Stores(await CreateAsync(), Protector, Clock);
+    public async Task InitializeAsync()
+    {
+        await CreateStorageAsync();
+        _stores = new Stores(OpenAgain(), Protector, Clock);
+    }
 
-    public Task DisposeAsync() => DeleteAsync();
+    public async Task DisposeAsync()
+    {
+        foreach (var database in _opened) await database.DisposeAsync();
+        await DeleteStorageAsync();
+    }
 
     protected sealed record Stores(SqlDatabase Database, SecretProtector Protector, TimeProvider Time)
     {
@@ -65,6 +90,11 @@ public abstract partial class StoreContract : IAsyncLifetime
         public ISubscriberStore Subscribers => new SqlSubscriberStore(Database, Protector);
         public ICallbackStore Callbacks => new SqlCallbackStore(Database);
         public IOutboxStore Outbox => new SqlOutboxStore(Database);
+        public IOAuthStore OAuth => new SqlOAuthStore(Database);
+        public IOAuthGrantStore Grants => new SqlOAuthGrantStore(Database, Protector);
+        public IMiniProgramSessionStore Sessions => new SqlMiniProgramSessionStore(Database, Protector);
+        public IUserDirectoryStore UserDirectory => new SqlUserDirectoryStore(Database);
+        public IBackfillStore Backfills => new SqlBackfillStore(Database);
     }
 
     protected static AppRegistration App(string appid, string secret = "secret-1") =>
@@ -247,7 +277,7 @@ public abstract partial class StoreContract : IAsyncLifetime
         Assert.Single(results, lease => lease is not null);
     }
 
-    /// <summary>Stores an app, a token and a subscriber; returns their secrets, which must not appear where they are kept.</summary>
+    /// <summary>Stores one of each secret the stores keep; returns them, which must not appear where they are kept.</summary>
     protected async Task<string[]> StoreSecretsAsync()
     {
         const string secret = "0123456789abcdef0123456789abcdef";
@@ -256,8 +286,11 @@ public abstract partial class StoreContract : IAsyncLifetime
         const string hookSecret = "hook-secret-x7Q9-never-in-the-clear";
         await Apps.AddAsync(App("wx-secrets", secret) with { EncodingAesKey = aesKey });
         await Credentials.SaveAsync(new StoredCredential(new CredentialKey("wx-secrets", CredentialKind.AccessToken), token, T0, T0.AddHours(2)));
+        const string sessionKey = "c2Vzc2lvbi1rZXktc2VjcmV0";
         await Subscribers.AddAsync(Subscriber("wx-secrets") with { Secret = hookSecret });
-        return [secret, aesKey, token, hookSecret];
+        await Sessions.AddAsync(new MiniProgramSession("s1", "wx-secrets", "o", null, sessionKey, T0, T0.AddDays(1)));
+        await Grants.SaveAsync(new OAuthGrant("wx-secrets", "o", null, "snsapi_base", "oauth-access-secret", T0.AddHours(2), "oauth-refresh-secret", T0.AddDays(30)));
+        return [secret, aesKey, token, hookSecret, sessionKey, "oauth-access-secret", "oauth-refresh-secret"];
     }
 
     protected static void AssertHoldsNone(byte[] stored, IEnumerable<string> secrets)
@@ -273,7 +306,7 @@ public abstract partial class StoreContract : IAsyncLifetime
         var secrets = await StoreSecretsAsync();
         var stored = new List<byte>();
         await using var connection = await Database.OpenAsync();
-        foreach (var table in new[] { "apps", "credentials", "subscribers" })
+        foreach (var table in new[] { "apps", "credentials", "subscribers", "miniprogram_sessions", "oauth_grants" })
         {
             await using var command = connection.CreateCommand();
             command.CommandText = $"SELECT * FROM {table}";

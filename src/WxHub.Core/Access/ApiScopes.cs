@@ -7,5 +7,14 @@ public static class ApiScopes
     public const string Tickets = "tickets";
     public const string JsSdk = "jssdk";
 
-    public static readonly IReadOnlyList<string> All = [AccessToken, Tickets, JsSdk];
+    /// <summary>Web authorization and QR-code login: exchanging codes, reading signed-in users' profiles.</summary>
+    public const string OAuth = "oauth";
+
+    /// <summary>Mini Program login sessions and the decryption of their data.</summary>
+    public const string MiniProgram = "miniprogram";
+
+    /// <summary>The UnionID directory.</summary>
+    public const string Users = "users";
+
+    public static readonly IReadOnlyList<string> All = [AccessToken, Tickets, JsSdk, OAuth, MiniProgram, Users];
 }

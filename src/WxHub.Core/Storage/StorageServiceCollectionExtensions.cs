@@ -4,7 +4,10 @@ using WxHub.Core.Access;
 using WxHub.Core.Apps;
 using WxHub.Core.Coordination;
 using WxHub.Core.Credentials;
+using WxHub.Core.Identity;
 using WxHub.Core.Messages;
+using WxHub.Core.MiniProgram;
+using WxHub.Core.OAuth;
 using WxHub.Core.Secrets;
 using WxHub.Core.Storage.Postgres;
 using WxHub.Core.Storage.Sql;
@@ -23,9 +26,9 @@ public static class StorageServiceCollectionExtensions
         Directory.CreateDirectory(dataDirectory);
         services.AddSingleton(new SecretProtector(MasterKey.Load(dataDirectory, masterKey)));
         services.AddSingleton(AdminKey.Load(dataDirectory, adminKey));
-        var database = new SqliteDatabase(dataDirectory);
-        services.AddSingleton(database);
-        services.AddSingleton<SqlDatabase>(database);
+        // Built by the container, which drains its write queue at shutdown.
+        services.AddSingleton(_ => new SqliteDatabase(dataDirectory));
+        services.AddSingleton<SqlDatabase>(provider => provider.GetRequiredService<SqliteDatabase>());
         services.AddSingleton<IChangeNotifications, InProcessChangeNotifications>();
         return services.AddSqlStores();
     }
@@ -61,6 +64,11 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IOutboxStore, SqlOutboxStore>();
         services.AddSingleton<ILeaseStore, SqlLeaseStore>();
         services.AddSingleton<ApiKeyAuthenticator>();
+        services.AddSingleton<IOAuthStore, SqlOAuthStore>();
+        services.AddSingleton<IOAuthGrantStore, SqlOAuthGrantStore>();
+        services.AddSingleton<IMiniProgramSessionStore, SqlMiniProgramSessionStore>();
+        services.AddSingleton<IUserDirectoryStore, SqlUserDirectoryStore>();
+        services.AddSingleton<IBackfillStore, SqlBackfillStore>();
         return services;
     }
 }

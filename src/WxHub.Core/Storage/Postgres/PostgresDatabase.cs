@@ -9,7 +9,7 @@ namespace WxHub.Core.Storage.Postgres;
 /// <see cref="NpgsqlDataSource"/>. Instances that start together migrate the schema once: the migration holds a
 /// transaction-scoped advisory lock.
 /// </summary>
-public sealed class PostgresDatabase : SqlDatabase, IAsyncDisposable, IDisposable
+public sealed class PostgresDatabase : SqlDatabase
 {
     /// <summary>The advisory lock that serialises migrations ("WxHubSch" in ASCII); advisory locks are per database.</summary>
     private const long SchemaLockKey = 0x5778_4875_6253_6368;
@@ -52,7 +52,5 @@ public sealed class PostgresDatabase : SqlDatabase, IAsyncDisposable, IDisposabl
 
     protected override void ForgetPooledConnections() => DataSource.Clear();
 
-    public ValueTask DisposeAsync() => DataSource.DisposeAsync();
-
-    public void Dispose() => DataSource.Dispose();
+    public override ValueTask DisposeAsync() => DataSource.DisposeAsync();
 }

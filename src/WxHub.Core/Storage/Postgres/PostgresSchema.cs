@@ -106,7 +106,81 @@ internal static class PostgresSchema
         CREATE INDEX outbox_by_callback ON outbox (callback_id);
         CREATE INDEX outbox_by_subscriber ON outbox (subscriber_id)
         """,
-        // 3: leases.
+        // 3: web authorization, Mini Program sessions and the UnionID directory.
+        """
+        CREATE TABLE oauth_pending (
+            nonce text PRIMARY KEY,
+            appid text NOT NULL,
+            component_appid text NULL,
+            scope text NOT NULL,
+            redirect_uri text NOT NULL,
+            business_state text NULL,
+            expires_at bigint NOT NULL,
+            used_at bigint NULL
+        );
+        CREATE TABLE oauth_used_codes (
+            appid text NOT NULL,
+            code_hash bytea NOT NULL,
+            used_at bigint NOT NULL,
+            PRIMARY KEY (appid, code_hash)
+        );
+        CREATE TABLE oauth_sign_ins (
+            code_hash bytea PRIMARY KEY,
+            appid text NOT NULL,
+            sign_in text NOT NULL,
+            expires_at bigint NOT NULL,
+            used_at bigint NULL
+        );
+        CREATE TABLE oauth_redirect_prefixes (
+            appid text NOT NULL,
+            prefix text NOT NULL,
+            PRIMARY KEY (appid, prefix)
+        );
+        CREATE TABLE oauth_grants (
+            appid text NOT NULL,
+            openid text NOT NULL,
+            component_appid text NULL,
+            scope text NOT NULL,
+            access_token bytea NOT NULL,
+            access_expires_at bigint NOT NULL,
+            refresh_token bytea NOT NULL,
+            refresh_expires_at bigint NOT NULL,
+            PRIMARY KEY (appid, openid)
+        );
+        CREATE TABLE miniprogram_sessions (
+            id text PRIMARY KEY,
+            appid text NOT NULL,
+            openid text NOT NULL,
+            unionid text NULL,
+            session_key bytea NOT NULL,
+            created_at bigint NOT NULL,
+            expires_at bigint NOT NULL
+        );
+        CREATE INDEX miniprogram_sessions_by_expiry ON miniprogram_sessions (expires_at);
+        CREATE TABLE user_identities (
+            appid text NOT NULL,
+            openid text NOT NULL,
+            unionid text NULL,
+            profile text NULL,
+            profile_fetched_at bigint NULL,
+            first_seen_at bigint NOT NULL,
+            updated_at bigint NOT NULL,
+            PRIMARY KEY (appid, openid)
+        );
+        CREATE INDEX user_identities_by_unionid ON user_identities (unionid) WHERE unionid IS NOT NULL;
+        CREATE TABLE follower_backfills (
+            appid text PRIMARY KEY,
+            state text NOT NULL,
+            page_cursor text NULL,
+            page_offset integer NOT NULL,
+            total bigint NULL,
+            recorded bigint NOT NULL,
+            started_at bigint NOT NULL,
+            updated_at bigint NOT NULL,
+            error text NULL
+        )
+        """,
+        // 4: leases.
         """
         CREATE TABLE leases (
             name text PRIMARY KEY,

@@ -7,7 +7,11 @@ namespace WxHub.Core.Storage.Sql;
 public sealed class SqlAppStore(SqlDatabase database, SecretProtector protector) : IAppStore
 {
     // What is derived from an app and goes with it; "apps" itself is deleted last.
-    private static readonly string[] DerivedTables = ["credentials", "refresh_events", "quota_usage"];
+    private static readonly string[] DerivedTables =
+    [
+        "credentials", "refresh_events", "quota_usage",
+        "oauth_pending", "oauth_sign_ins", "oauth_redirect_prefixes", "oauth_grants", "miniprogram_sessions", "user_identities", "follower_backfills",
+    ];
 
     private const string Columns = "appid, type, token_mode, secret, token, encoding_aes_key, previous_encoding_aes_key, created_at, updated_at";
 

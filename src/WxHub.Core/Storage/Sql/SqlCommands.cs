@@ -72,10 +72,29 @@ internal static class SqlCommands
             return changed;
         }, cancellationToken);
 
+    /// <summary>One statement through <see cref="SqlDatabase.WriteAsync{T}"/>; returns the rows it changed.</summary>
+    public static Task<int> WriteAsync(this SqlDatabase database, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters) =>
+        database.WriteAsync(async transaction =>
+        {
+            await using var command = transaction.Command(sql, parameters);
+            return await command.ExecuteNonQueryAsync(CancellationToken.None);
+        }, cancellationToken);
+
+    /// <summary>One statement with RETURNING through <see cref="SqlDatabase.WriteAsync{T}"/>.</summary>
+    public static Task<List<T>> WriteReturningAsync<T>(this SqlDatabase database, string sql, Func<DbDataReader, T> map, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters) =>
+        database.WriteAsync(async transaction =>
+        {
+            await using var command = transaction.Command(sql, parameters);
+            return await command.ReadAllAsync(map, CancellationToken.None);
+        }, cancellationToken);
+
     public static long ToUnixMs(this DateTimeOffset value) => value.ToUnixTimeMilliseconds();
 
     public static DateTimeOffset FromUnixMs(this DbDataReader reader, int ordinal) =>
         DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(ordinal));
+
+    public static string? GetStringOrNull(this DbDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
     public static byte[]? GetBlobOrNull(this DbDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : (byte[])reader.GetValue(ordinal);

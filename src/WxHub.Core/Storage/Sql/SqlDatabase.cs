@@ -12,7 +12,7 @@ namespace WxHub.Core.Storage.Sql;
 /// secrets as byte strings, lists as JSON text, and statements both dialects accept (upserts name the table when
 /// they read the existing row, since PostgreSQL finds a bare column ambiguous there).
 /// </remarks>
-public abstract class SqlDatabase : IStoreHealth
+public abstract class SqlDatabase : IStoreHealth, IAsyncDisposable, IDisposable
 {
     private readonly SemaphoreSlim _migration = new(1, 1);
     private volatile bool _migrated;
@@ -68,6 +68,14 @@ public abstract class SqlDatabase : IStoreHealth
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="work"/> in a write transaction and completes once that has committed, for busy write paths.
+    /// SQLite groups concurrent writers into one transaction (one disk flush for all); PostgreSQL, which commits
+    /// concurrent transactions well by itself, runs each in its own. Not cancellable once queued.
+    /// </summary>
+    public virtual Task<T> WriteAsync<T>(Func<DbTransaction, Task<T>> work, CancellationToken cancellationToken = default) =>
+        this.TransactAsync(work, cancellationToken);
+
     /// <summary>True when the error says the server ended the session before running anything on it.</summary>
     protected virtual bool WasSessionEndedBeforehand(DbException exception) => false;
 
@@ -90,6 +98,10 @@ public abstract class SqlDatabase : IStoreHealth
             return StoreHealth.Unreachable($"The {Kind} store does not answer: {e.Message}");
         }
     }
+
+    public abstract ValueTask DisposeAsync();
+
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     private async Task MigrateOnceAsync(DbConnection connection, CancellationToken cancellationToken)
     {

@@ -13,7 +13,7 @@ public sealed class SqlOutboxStore(SqlDatabase database) : IOutboxStore
     private const string Delivered = nameof(DeliveryState.Delivered);
 
     public Task<IReadOnlyList<PendingDelivery>> ClaimDueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default) =>
-        database.TransactAsync<IReadOnlyList<PendingDelivery>>(async transaction =>
+        database.WriteAsync<IReadOnlyList<PendingDelivery>>(async transaction =>
         {
             List<PendingDelivery> due;
             await using (var select = transaction.Command(
@@ -23,7 +23,7 @@ public sealed class SqlOutboxStore(SqlDatabase database) : IOutboxStore
                 """,
                 ("@now", now.ToUnixMs()), ("@limit", limit)))
             {
-                due = await select.ReadAllAsync(r => new PendingDelivery(Read(r) with { State = DeliveryState.InFlight }, r.GetString(10)), cancellationToken);
+                due = await select.ReadAllAsync(r => new PendingDelivery(Read(r) with { State = DeliveryState.InFlight }, r.GetString(10)), CancellationToken.None);
             }
             // Claimed only if still pending: an instance that selected the same rows at the same time waits for this
             // transaction and then finds them in flight, so each delivery is claimed once cluster-wide.
@@ -31,7 +31,7 @@ public sealed class SqlOutboxStore(SqlDatabase database) : IOutboxStore
             foreach (var delivery in due)
             {
                 await using var claim = transaction.Command($"UPDATE outbox SET state = '{InFlight}' WHERE id = @id AND state = '{Pending}'", ("@id", delivery.Entry.Id));
-                if (await claim.ExecuteNonQueryAsync(cancellationToken) == 1) claimed.Add(delivery);
+                if (await claim.ExecuteNonQueryAsync() == 1) claimed.Add(delivery);
             }
             return claimed;
         }, cancellationToken);
@@ -42,17 +42,17 @@ public sealed class SqlOutboxStore(SqlDatabase database) : IOutboxStore
             r => r.IsDBNull(0) ? (DateTimeOffset?)null : r.FromUnixMs(0), cancellationToken)).Single();
 
     public Task MarkDeliveredAsync(string id, DateTimeOffset at, CancellationToken cancellationToken = default) =>
-        database.ExecuteAsync(
+        database.WriteAsync(
             $"UPDATE outbox SET state = '{Delivered}', attempts = attempts + 1, delivered_at = @at, last_error = NULL WHERE id = @id",
             cancellationToken, ("@id", id), ("@at", at.ToUnixMs()));
 
     public Task MarkFailedAsync(string id, DateTimeOffset nextAttemptAt, string error, CancellationToken cancellationToken = default) =>
-        database.ExecuteAsync(
+        database.WriteAsync(
             $"UPDATE outbox SET state = '{Pending}', attempts = attempts + 1, next_attempt_at = @next, last_error = @error WHERE id = @id",
             cancellationToken, ("@id", id), ("@next", nextAttemptAt.ToUnixMs()), ("@error", error));
 
     public Task<int> ReleaseInFlightAsync(DateTimeOffset now, CancellationToken cancellationToken = default) =>
-        database.ExecuteAsync($"UPDATE outbox SET state = '{Pending}', next_attempt_at = @now WHERE state = '{InFlight}'", cancellationToken, ("@now", now.ToUnixMs()));
+        database.WriteAsync($"UPDATE outbox SET state = '{Pending}', next_attempt_at = @now WHERE state = '{InFlight}'", cancellationToken, ("@now", now.ToUnixMs()));
 
     public async Task<OutboxEntry?> GetAsync(string appid, string id, CancellationToken cancellationToken = default) =>
         (await database.QueryAsync($"SELECT {Columns} FROM outbox WHERE appid = @appid AND id = @id", Read, cancellationToken, ("@appid", appid), ("@id", id))).SingleOrDefault();
@@ -63,7 +63,7 @@ public sealed class SqlOutboxStore(SqlDatabase database) : IOutboxStore
             Read, cancellationToken, ("@appid", appid), ("@state", state?.ToString()), ("@limit", limit));
 
     public async Task<OutboxEntry?> ReplayAsync(string appid, string id, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-        (await database.QueryAsync(
+        (await database.WriteReturningAsync(
             $"UPDATE outbox SET state = '{Pending}', next_attempt_at = @now WHERE appid = @appid AND id = @id AND state <> '{InFlight}' RETURNING {Columns}",
             Read, cancellationToken, ("@appid", appid), ("@id", id), ("@now", now.ToUnixMs()))).SingleOrDefault();
 

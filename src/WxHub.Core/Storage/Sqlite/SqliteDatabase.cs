@@ -13,6 +13,7 @@ public sealed class SqliteDatabase : SqlDatabase
     public const string FileName = "wxhub.db";
 
     private readonly string _connectionString;
+    private readonly Lazy<SqliteWriteQueue> _writes;
 
     public SqliteDatabase(string dataDirectory)
     {
@@ -32,6 +33,7 @@ public sealed class SqliteDatabase : SqlDatabase
         using var wal = connection.CreateCommand();
         wal.CommandText = "PRAGMA journal_mode=WAL;";
         wal.ExecuteNonQuery();
+        _writes = new Lazy<SqliteWriteQueue>(() => new SqliteWriteQueue(this));
     }
 
     public string Path { get; }
@@ -48,6 +50,15 @@ public sealed class SqliteDatabase : SqlDatabase
         pragma.CommandText = "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;";
         await pragma.ExecuteNonQueryAsync(cancellationToken);
         return connection;
+    }
+
+    /// <summary>Through the group-commit queue: one transaction, so one flush, for every writer waiting.</summary>
+    public override Task<T> WriteAsync<T>(Func<DbTransaction, Task<T>> work, CancellationToken cancellationToken = default) =>
+        _writes.Value.WriteAsync(work);
+
+    public override async ValueTask DisposeAsync()
+    {
+        if (_writes.IsValueCreated) await _writes.Value.DisposeAsync();
     }
 
     /// <summary>Nothing to do: the migration's transaction is IMMEDIATE, which already excludes other writers.</summary>
