@@ -34,6 +34,28 @@ public sealed class SqliteStoreTests : StoreContract
     }
 
     [Fact]
+    public async Task A_failing_write_is_rolled_back_alone_and_the_others_in_its_group_commit()
+    {
+        await Apps.AddAsync(App("wx-group"));
+        var writes = Enumerable.Range(0, 20).Select(i => i % 5 == 0
+            ? Database.WriteAsync(async transaction =>
+            {
+                await using var command = transaction.Connection!.CreateCommand();
+                command.Transaction = transaction;
+                command.CommandText = "INSERT INTO callbacks (id) VALUES ('broken')";
+                return await command.ExecuteNonQueryAsync() == 1;
+            })
+            : Callbacks.AcceptAsync(Callback("wx-group", $"{i}", id: $"cb_{i}"), [])).ToList();
+
+        foreach (var (write, i) in writes.Select((w, i) => (w, i)))
+        {
+            if (i % 5 == 0) await Assert.ThrowsAsync<SqliteException>(() => write);
+            else Assert.True(await write);
+        }
+        Assert.Equal(16, (await Callbacks.ListAsync("wx-group", 100)).Count);
+    }
+
+    [Fact]
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public void The_master_key_file_is_created_once_with_owner_only_permissions()
     {

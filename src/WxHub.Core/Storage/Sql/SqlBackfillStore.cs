@@ -13,15 +13,28 @@ public sealed class SqlBackfillStore(SqlDatabase database) : IBackfillStore
             cancellationToken, ("@appid", appid))).SingleOrDefault();
 
     public Task SaveAsync(BackfillProgress progress, CancellationToken cancellationToken = default) =>
-        database.ExecuteAsync(
-            """
-            INSERT INTO follower_backfills (appid, state, page_cursor, page_offset, total, recorded, started_at, updated_at, error)
-            VALUES (@appid, @state, @cursor, @offset, @total, @recorded, @started, @updated, @error)
-            ON CONFLICT (appid) DO UPDATE SET state = excluded.state, page_cursor = excluded.page_cursor, page_offset = excluded.page_offset,
-                total = excluded.total, recorded = excluded.recorded, started_at = excluded.started_at, updated_at = excluded.updated_at, error = excluded.error
-            """,
-            cancellationToken,
-            ("@appid", progress.Appid), ("@state", progress.State.ToString()), ("@cursor", progress.PageCursor), ("@offset", progress.PageOffset),
-            ("@total", progress.Total), ("@recorded", progress.Recorded), ("@started", progress.StartedAt.ToUnixMs()),
-            ("@updated", progress.UpdatedAt.ToUnixMs()), ("@error", progress.Error));
+        database.ExecuteAsync(Upsert, cancellationToken, Parameters(progress));
+
+    public Task SaveAsync(BackfillProgress progress, IReadOnlyCollection<IdentitySighting> batch, CancellationToken cancellationToken = default) =>
+        database.TransactAsync(async transaction =>
+        {
+            await SqlUserDirectoryStore.RecordAsync(transaction, batch, progress.UpdatedAt, cancellationToken);
+            await using var save = transaction.Command(Upsert, Parameters(progress));
+            return await save.ExecuteNonQueryAsync(cancellationToken);
+        }, cancellationToken);
+
+    private const string Upsert =
+        """
+        INSERT INTO follower_backfills (appid, state, page_cursor, page_offset, total, recorded, started_at, updated_at, error)
+        VALUES (@appid, @state, @cursor, @offset, @total, @recorded, @started, @updated, @error)
+        ON CONFLICT (appid) DO UPDATE SET state = excluded.state, page_cursor = excluded.page_cursor, page_offset = excluded.page_offset,
+            total = excluded.total, recorded = excluded.recorded, started_at = excluded.started_at, updated_at = excluded.updated_at, error = excluded.error
+        """;
+
+    private static (string, object?)[] Parameters(BackfillProgress progress) =>
+    [
+        ("@appid", progress.Appid), ("@state", progress.State.ToString()), ("@cursor", progress.PageCursor), ("@offset", progress.PageOffset),
+        ("@total", progress.Total), ("@recorded", progress.Recorded), ("@started", progress.StartedAt.ToUnixMs()),
+        ("@updated", progress.UpdatedAt.ToUnixMs()), ("@error", progress.Error),
+    ];
 }

@@ -25,16 +25,28 @@ public sealed class SqlUserDirectoryStore(SqlDatabase database) : IUserDirectory
         if (sightings.Count == 0) return;
         await database.TransactAsync(async transaction =>
         {
-            foreach (var sighting in sightings)
-            {
-                await using var command = transaction.Command(Upsert,
-                    ("@appid", sighting.Appid), ("@openid", sighting.Openid), ("@unionid", sighting.Unionid),
-                    ("@profile", sighting.Profile is null ? null : JsonSerializer.Serialize(sighting.Profile, CoreJsonContext.Default.WeChatUser)),
-                    ("@fetched", sighting.Profile is null ? null : at.ToUnixMs()), ("@at", at.ToUnixMs()));
-                await command.ExecuteNonQueryAsync(cancellationToken);
-            }
+            await RecordAsync(transaction, sightings, at, cancellationToken);
             return sightings.Count;
         }, cancellationToken);
+    }
+
+    /// <summary>Records the sightings inside the caller's transaction.</summary>
+    internal static async Task RecordAsync(DbTransaction transaction, IReadOnlyCollection<IdentitySighting> sightings, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        // One command for the whole batch (a backfill records thousands), its values replaced per sighting.
+        await using var command = transaction.Command(Upsert,
+            ("@appid", null), ("@openid", null), ("@unionid", null), ("@profile", null), ("@fetched", null), ("@at", at.ToUnixMs()));
+        foreach (var sighting in sightings)
+        {
+            object?[] values =
+            [
+                sighting.Appid, sighting.Openid, sighting.Unionid,
+                sighting.Profile is null ? null : JsonSerializer.Serialize(sighting.Profile, CoreJsonContext.Default.WeChatUser),
+                sighting.Profile is null ? null : at.ToUnixMs(),
+            ];
+            for (var i = 0; i < values.Length; i++) command.Parameters[i].Value = values[i] ?? DBNull.Value;
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
     }
 
     public async Task<UserIdentity?> GetAsync(string appid, string openid, CancellationToken cancellationToken = default) =>
