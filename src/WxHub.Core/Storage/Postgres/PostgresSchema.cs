@@ -2,7 +2,8 @@ namespace WxHub.Core.Storage.Postgres;
 
 /// <summary>
 /// PostgreSQL schema migrations, in step with <see cref="Sqlite.SqliteSchema"/>: the same tables and columns, so the
-/// shared stores run on both. Times are Unix milliseconds (<c>bigint</c>), secrets AES-GCM <c>bytea</c>.
+/// shared stores run on both. Times are Unix milliseconds (<c>bigint</c>), secrets AES-GCM <c>bytea</c>. Text that lists
+/// are ordered by is <c>COLLATE "C"</c>, so they come in SQLite's byte order whatever the database's locale.
 /// </summary>
 internal static class PostgresSchema
 {
@@ -10,7 +11,7 @@ internal static class PostgresSchema
     [
         """
         CREATE TABLE apps (
-            appid text PRIMARY KEY,
+            appid text COLLATE "C" PRIMARY KEY,
             type text NOT NULL,
             token_mode text NOT NULL,
             secret bytea NOT NULL,
@@ -47,7 +48,7 @@ internal static class PostgresSchema
             PRIMARY KEY (appid, endpoint, day)
         );
         CREATE TABLE api_keys (
-            id text PRIMARY KEY,
+            id text COLLATE "C" PRIMARY KEY,
             name text NOT NULL,
             apps text NOT NULL,
             scopes text NOT NULL,
@@ -59,7 +60,7 @@ internal static class PostgresSchema
         // 2: the message server. "rowid" mirrors SQLite's implicit insertion order, which lists use to break ties.
         """
         CREATE TABLE subscribers (
-            id text PRIMARY KEY,
+            id text COLLATE "C" PRIMARY KEY,
             appid text NOT NULL REFERENCES apps (appid) ON DELETE CASCADE,
             url text NOT NULL,
             secret bytea NOT NULL,
@@ -133,7 +134,7 @@ internal static class PostgresSchema
         );
         CREATE TABLE oauth_redirect_prefixes (
             appid text NOT NULL,
-            prefix text NOT NULL,
+            prefix text COLLATE "C" NOT NULL,
             PRIMARY KEY (appid, prefix)
         );
         CREATE TABLE oauth_grants (
@@ -158,8 +159,8 @@ internal static class PostgresSchema
         );
         CREATE INDEX miniprogram_sessions_by_expiry ON miniprogram_sessions (expires_at);
         CREATE TABLE user_identities (
-            appid text NOT NULL,
-            openid text NOT NULL,
+            appid text COLLATE "C" NOT NULL,
+            openid text COLLATE "C" NOT NULL,
             unionid text NULL,
             profile text NULL,
             profile_fetched_at bigint NULL,
