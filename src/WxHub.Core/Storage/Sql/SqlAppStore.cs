@@ -1,10 +1,10 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using WxHub.Core.Apps;
 using WxHub.Core.Secrets;
 
-namespace WxHub.Core.Storage.Sqlite;
+namespace WxHub.Core.Storage.Sql;
 
-public sealed class SqliteAppStore(SqliteDatabase database, SecretProtector protector) : IAppStore
+public sealed class SqlAppStore(SqlDatabase database, SecretProtector protector) : IAppStore
 {
     // What is derived from an app and goes with it; "apps" itself is deleted last.
     private static readonly string[] DerivedTables =
@@ -16,50 +16,39 @@ public sealed class SqliteAppStore(SqliteDatabase database, SecretProtector prot
     private const string Columns = "appid, type, token_mode, secret, token, encoding_aes_key, previous_encoding_aes_key, created_at, updated_at";
 
     public async Task<AppRegistration?> GetAsync(string appid, CancellationToken cancellationToken = default) =>
-        (await database.QueryAsync($"SELECT {Columns} FROM apps WHERE appid = $appid", Read, cancellationToken, ("$appid", appid))).SingleOrDefault();
+        (await database.QueryAsync($"SELECT {Columns} FROM apps WHERE appid = @appid", Read, cancellationToken, ("@appid", appid))).SingleOrDefault();
 
     public async Task<IReadOnlyList<AppRegistration>> ListAsync(CancellationToken cancellationToken = default) =>
         await database.QueryAsync($"SELECT {Columns} FROM apps ORDER BY appid", Read, cancellationToken);
 
     public async Task<bool> AddAsync(AppRegistration app, CancellationToken cancellationToken = default) =>
         await database.ExecuteAsync(
-            $"INSERT INTO apps ({Columns}) VALUES ($appid, $type, $mode, $secret, $token, $key, $previous, $created, $updated) ON CONFLICT (appid) DO NOTHING",
+            $"INSERT INTO apps ({Columns}) VALUES (@appid, @type, @mode, @secret, @token, @key, @previous, @created, @updated) ON CONFLICT (appid) DO NOTHING",
             cancellationToken, Parameters(app)) == 1;
 
     public async Task<bool> UpdateAsync(AppRegistration app, CancellationToken cancellationToken = default) =>
         await database.ExecuteAsync(
-            "UPDATE apps SET type = $type, token_mode = $mode, secret = $secret, token = $token, encoding_aes_key = $key, previous_encoding_aes_key = $previous, updated_at = $updated WHERE appid = $appid",
+            "UPDATE apps SET type = @type, token_mode = @mode, secret = @secret, token = @token, encoding_aes_key = @key, previous_encoding_aes_key = @previous, updated_at = @updated WHERE appid = @appid",
             cancellationToken, Parameters(app)) == 1;
 
-    public async Task<bool> DeleteAsync(string appid, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-        var deleted = 0;
-        foreach (var table in DerivedTables.Append("apps"))
-        {
-            await using var command = connection.Command($"DELETE FROM {table} WHERE appid = $appid", ("$appid", appid));
-            command.Transaction = transaction;
-            deleted = await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-        await transaction.CommitAsync(cancellationToken);
-        return deleted == 1;
-    }
+    public async Task<bool> DeleteAsync(string appid, CancellationToken cancellationToken = default) =>
+        await database.ExecuteInTransactionAsync(
+            DerivedTables.Append("apps").Select(table => $"DELETE FROM {table} WHERE appid = @appid"), cancellationToken, ("@appid", appid)) == 1;
 
     private (string, object?)[] Parameters(AppRegistration app) =>
     [
-        ("$appid", app.Appid),
-        ("$type", app.Type.ToString()),
-        ("$mode", app.TokenMode.ToString()),
-        ("$secret", protector.Protect(app.Secret, Place(app.Appid, "secret"))),
-        ("$token", ProtectOptional(app.Appid, "token", app.Token)),
-        ("$key", ProtectOptional(app.Appid, "encoding_aes_key", app.EncodingAesKey)),
-        ("$previous", ProtectOptional(app.Appid, "previous_encoding_aes_key", app.PreviousEncodingAesKey)),
-        ("$created", app.CreatedAt.ToUnixMs()),
-        ("$updated", app.UpdatedAt.ToUnixMs()),
+        ("@appid", app.Appid),
+        ("@type", app.Type.ToString()),
+        ("@mode", app.TokenMode.ToString()),
+        ("@secret", protector.Protect(app.Secret, Place(app.Appid, "secret"))),
+        ("@token", ProtectOptional(app.Appid, "token", app.Token)),
+        ("@key", ProtectOptional(app.Appid, "encoding_aes_key", app.EncodingAesKey)),
+        ("@previous", ProtectOptional(app.Appid, "previous_encoding_aes_key", app.PreviousEncodingAesKey)),
+        ("@created", app.CreatedAt.ToUnixMs()),
+        ("@updated", app.UpdatedAt.ToUnixMs()),
     ];
 
-    private AppRegistration Read(SqliteDataReader reader)
+    private AppRegistration Read(DbDataReader reader)
     {
         var appid = reader.GetString(0);
         return new AppRegistration(

@@ -6,20 +6,9 @@ using WxHub.Core.OAuth;
 
 namespace WxHub.Core.Tests;
 
-/// <summary>What every implementation of the login and directory stores must do (SQLite now, PostgreSQL in the cluster).</summary>
-public abstract class LoginStoreContract
+/// <summary>The login and directory stores: web authorization, Mini Program sessions, the UnionID directory.</summary>
+public abstract partial class StoreContract
 {
-    protected static readonly DateTimeOffset T0 = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
-
-    protected abstract IOAuthStore OAuth { get; }
-    protected abstract IOAuthGrantStore Grants { get; }
-    protected abstract IMiniProgramSessionStore Sessions { get; }
-    protected abstract IUserDirectoryStore Directory { get; }
-    protected abstract IBackfillStore Backfills { get; }
-
-    /// <summary>A second view of the same storage, as after a restart or from another instance.</summary>
-    protected abstract LoginStoreContract Reopen();
-
     private static byte[] Hash(string value) => SHA256.HashData(Encoding.UTF8.GetBytes(value));
 
     [Fact]
@@ -105,15 +94,15 @@ public abstract class LoginStoreContract
     [Fact]
     public async Task Sightings_add_to_what_the_directory_knows_and_never_erase_it()
     {
-        await Directory.RecordAsync([new IdentitySighting("wxA", "oA")], T0);
-        var first = await Directory.GetAsync("wxA", "oA");
+        await UserDirectory.RecordAsync([new IdentitySighting("wxA", "oA")], T0);
+        var first = await UserDirectory.GetAsync("wxA", "oA");
         Assert.Equal(new UserIdentity("wxA", "oA", null, null, null, T0, T0), first);
 
         var profile = new WeChatUser { Openid = "oA", Nickname = "Ann", Subscribe = 1, TagIds = [2, 3] };
-        await Directory.RecordAsync([new IdentitySighting("wxA", "oA", "u1", profile)], T0.AddHours(1));
-        await Directory.RecordAsync([new IdentitySighting("wxA", "oA")], T0.AddHours(2));
+        await UserDirectory.RecordAsync([new IdentitySighting("wxA", "oA", "u1", profile)], T0.AddHours(1));
+        await UserDirectory.RecordAsync([new IdentitySighting("wxA", "oA")], T0.AddHours(2));
 
-        var known = await Reopen().Directory.GetAsync("wxA", "oA");
+        var known = await Reopen().UserDirectory.GetAsync("wxA", "oA");
         Assert.Equal(("u1", T0.AddHours(1), T0, T0.AddHours(2)), (known!.Unionid, known.ProfileFetchedAt, known.FirstSeenAt, known.UpdatedAt));
         Assert.Equal(("Ann", 1), (known.Profile!.Nickname, known.Profile.Subscribe));
         Assert.Equal([2, 3], known.Profile.TagIds!);
@@ -122,7 +111,7 @@ public abstract class LoginStoreContract
     [Fact]
     public async Task A_unionid_finds_every_pair_of_the_person()
     {
-        await Directory.RecordAsync(
+        await UserDirectory.RecordAsync(
         [
             new IdentitySighting("wxB", "oB", "u1"),
             new IdentitySighting("wxA", "oA", "u1"),
@@ -131,9 +120,9 @@ public abstract class LoginStoreContract
             new IdentitySighting("wxA", "oNone"),
         ], T0);
 
-        Assert.Equal(["wxA/oA", "wxB/oB", "wxW/oW"], (await Directory.FindByUnionidAsync("u1")).Select(i => $"{i.Appid}/{i.Openid}"));
-        Assert.Empty(await Directory.FindByUnionidAsync("u3"));
-        Assert.Equal(3, await Directory.CountAsync("wxA"));
+        Assert.Equal(["wxA/oA", "wxB/oB", "wxW/oW"], (await UserDirectory.FindByUnionidAsync("u1")).Select(i => $"{i.Appid}/{i.Openid}"));
+        Assert.Empty(await UserDirectory.FindByUnionidAsync("u3"));
+        Assert.Equal(3, await UserDirectory.CountAsync("wxA"));
     }
 
     [Fact]
@@ -155,8 +144,8 @@ public abstract class LoginStoreContract
 
         var reopened = Reopen();
         Assert.Equal(progress, await reopened.Backfills.GetAsync("wxA"));
-        Assert.Equal(2, await reopened.Directory.CountAsync("wxA"));
-        var first = await reopened.Directory.GetAsync("wxA", "o1");
+        Assert.Equal(2, await reopened.UserDirectory.CountAsync("wxA"));
+        var first = await reopened.UserDirectory.GetAsync("wxA", "o1");
         Assert.Equal(("u1", 1, T0.AddMinutes(1)), (first!.Unionid, first.Profile!.Subscribe, first.ProfileFetchedAt));
     }
 }
