@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using WxHub.Core.Access;
 using WxHub.Server.Hosting;
 using WxHub.Testing;
 
@@ -113,7 +114,7 @@ public sealed class AdminApiTests : IAsyncLifetime
         var id = body["id"]!.GetValue<string>();
         var key = body["key"]!.GetValue<string>();
         Assert.StartsWith("wxk_" + id + "_", key);
-        Assert.Equal(["access_token", "tickets", "jssdk"], body["scopes"]!.AsArray().Select(s => s!.GetValue<string>()));
+        Assert.Equal(ApiScopes.All, body["scopes"]!.AsArray().Select(s => s!.GetValue<string>()));
 
         var listed = await _server.Client.GetStringAsync("/v1/admin/keys");
         Assert.Contains(id, listed);

@@ -7,5 +7,8 @@ public static class ApiScopes
     public const string Tickets = "tickets";
     public const string JsSdk = "jssdk";
 
-    public static readonly IReadOnlyList<string> All = [AccessToken, Tickets, JsSdk];
+    /// <summary>Calls to WeChat's API through WxHub's proxy (<c>/wechat-api/{appid}/...</c>), which adds the credential.</summary>
+    public const string Proxy = "proxy";
+
+    public static readonly IReadOnlyList<string> All = [AccessToken, Tickets, JsSdk, Proxy];
 }

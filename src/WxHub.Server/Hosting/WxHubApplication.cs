@@ -9,6 +9,7 @@ using WxHub.Server.Admin;
 using WxHub.Server.Business;
 using WxHub.Server.Health;
 using WxHub.Server.Messages;
+using WxHub.Server.Proxy;
 
 namespace WxHub.Server.Hosting;
 
@@ -43,6 +44,7 @@ public static class WxHubApplication
         builder.Services.AddHostedService<ConfiguredAppsImporter>();
         builder.Services.AddWxHubCredentials(builder.Configuration);
         builder.Services.AddWxHubMessageServer(builder.Configuration);
+        builder.Services.AddWxHubProxy(builder.Configuration);
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
@@ -50,6 +52,7 @@ public static class WxHubApplication
         app.MapAdminApi();
         app.MapBusinessApi();
         app.MapMessageServer();
+        app.MapWeChatProxy();
         return app;
     }
 }
