@@ -1,10 +1,10 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 
-namespace WxHub.Server.Tests.Proxy;
+namespace WxHub.Testing;
 
-/// <summary>What the proxy tests need from the emulator: users, open customer-service windows and what reached users.</summary>
-internal static class WeChatWorld
+/// <summary>What tests of calls to WeChat need from the emulator: users, open customer-service windows and what reached users.</summary>
+public static class WeChatWorld
 {
     /// <summary>Nothing listens here: pushes fail at once, after the emulator has opened the service window.</summary>
     public static readonly Uri NowhereCallback = new("http://127.0.0.1:9/callback");
