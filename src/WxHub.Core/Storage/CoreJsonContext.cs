@@ -1,6 +1,11 @@
 using System.Text.Json.Serialization;
+using WxHub.Core.Identity;
+using WxHub.Core.OAuth;
 
 namespace WxHub.Core.Storage;
 
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(IReadOnlyList<string>))]
+[JsonSerializable(typeof(SignIn))]
+[JsonSerializable(typeof(WeChatUser))]
 internal sealed partial class CoreJsonContext : JsonSerializerContext;

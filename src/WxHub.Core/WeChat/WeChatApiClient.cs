@@ -1,34 +1,28 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using WxHub.Protocol.Errors;
 
 namespace WxHub.Core.WeChat;
 
 /// <summary>
-/// Calls WeChat's credential endpoints. Each call is counted against the daily budget, fails over across the
-/// configured access points when one gives no WeChat answer, and is repeated with backoff while WeChat says -1.
+/// Calls WeChat's credential endpoints. Each attempt is counted against the daily budget, goes through the
+/// <see cref="WeChatAccessPoints"/> (failover), and the call is repeated with backoff while WeChat says -1.
 /// </summary>
-public sealed partial class WeChatApiClient(
-    IHttpClientFactory httpClients,
+public sealed class WeChatApiClient(
+    WeChatAccessPoints accessPoints,
     DailyQuota quota,
     IOptions<WeChatApiOptions> options,
-    TimeProvider time,
-    ILogger<WeChatApiClient> logger)
+    TimeProvider time)
 {
-    public const string HttpClientName = "WeChat";
     public const string JsapiTicket = "jsapi";
     public const string WxCardTicket = "wx_card";
-
-    // The access point that answered last: later calls start there instead of paying for a dead one again.
-    private int _preferred;
 
     /// <summary><c>POST /cgi-bin/stable_token</c>; normal mode returns the current token until its last five minutes.</summary>
     public Task<UpstreamResult> GetStableTokenAsync(string appid, string secret, bool forceRefresh, CancellationToken cancellationToken) =>
         CallAsync(appid, WeChatEndpoints.StableToken, answer => Issue(answer.AccessToken, answer),
-            baseUrl => new HttpRequestMessage(HttpMethod.Post, Url(baseUrl, WeChatEndpoints.StableToken, ""))
+            baseUrl => new HttpRequestMessage(HttpMethod.Post, WeChatAccessPoints.Url(baseUrl, WeChatEndpoints.StableToken, ""))
             {
                 Content = JsonContent.Create(new StableTokenRequest("client_credential", appid, secret, forceRefresh), WeChatApiJsonContext.Default.StableTokenRequest),
             },
@@ -37,14 +31,14 @@ public sealed partial class WeChatApiClient(
     /// <summary><c>GET /cgi-bin/token</c>: every call issues a new token; the previous one lives five more minutes.</summary>
     public Task<UpstreamResult> GetTokenAsync(string appid, string secret, CancellationToken cancellationToken) =>
         CallAsync(appid, WeChatEndpoints.Token, answer => Issue(answer.AccessToken, answer),
-            baseUrl => new HttpRequestMessage(HttpMethod.Get, Url(baseUrl, WeChatEndpoints.Token,
+            baseUrl => new HttpRequestMessage(HttpMethod.Get, WeChatAccessPoints.Url(baseUrl, WeChatEndpoints.Token,
                 $"?grant_type=client_credential&appid={Uri.EscapeDataString(appid)}&secret={Uri.EscapeDataString(secret)}")),
             cancellationToken);
 
     /// <summary><c>GET /cgi-bin/ticket/getticket</c> for <see cref="JsapiTicket"/> or <see cref="WxCardTicket"/>.</summary>
     public Task<UpstreamResult> GetTicketAsync(string appid, string accessToken, string type, CancellationToken cancellationToken) =>
         CallAsync(appid, WeChatEndpoints.GetTicket, answer => Issue(answer.Ticket, answer),
-            baseUrl => new HttpRequestMessage(HttpMethod.Get, Url(baseUrl, WeChatEndpoints.GetTicket,
+            baseUrl => new HttpRequestMessage(HttpMethod.Get, WeChatAccessPoints.Url(baseUrl, WeChatEndpoints.GetTicket,
                 $"?access_token={Uri.EscapeDataString(accessToken)}&type={Uri.EscapeDataString(type)}")),
             cancellationToken);
 
@@ -59,13 +53,17 @@ public sealed partial class WeChatApiClient(
         var delay = settings.BusyRetryDelay;
         for (var attempt = 0; ; attempt++)
         {
-            var (answer, failure) = await SendToAnAccessPointAsync(appid, endpoint, request, cancellationToken);
-            if (failure is not null) return failure;
+            var delivery = await accessPoints.SendAsync(endpoint, request, async ct => await quota.TryConsumeAsync(appid, endpoint, ct)
+                ? null
+                : $"WxHub has used today's budget of {settings.DailyQuotas.For(endpoint)} calls to {endpoint} for {appid} and stops here so WeChat never answers 45009.",
+                cancellationToken);
+            if (delivery.Refusal is not null) return UpstreamResult.Fail(UpstreamFailureKind.QuotaSpent, null, delivery.Refusal);
+            if (delivery.Body is null) return UpstreamResult.Fail(UpstreamFailureKind.Unreachable, null, delivery.Problem!);
 
-            var status = WeChatJson.ReadStatus(answer!.Body);
+            var status = delivery.Status;
             if (status.IsSuccess)
             {
-                return read(answer.Fields) is { } issued
+                return Read(delivery.Body) is { } answer && read(answer) is { } issued
                     ? UpstreamResult.Success(issued)
                     : UpstreamResult.Fail(UpstreamFailureKind.MalformedAnswer, null, $"WeChat's answer to {endpoint} said success but lacked the credential or expires_in.");
             }
@@ -80,72 +78,20 @@ public sealed partial class WeChatApiClient(
         }
     }
 
-    /// <summary>Tries each access point once, starting with the preferred one, until one gives a WeChat answer.</summary>
-    private async Task<(WeChatAnswer? Answer, UpstreamResult? Failure)> SendToAnAccessPointAsync(
-        string appid, string endpoint, Func<Uri, HttpRequestMessage> request, CancellationToken cancellationToken)
+    private static CredentialAnswer? Read(byte[] body)
     {
-        var points = options.Value.AccessPoints;
-        var start = Volatile.Read(ref _preferred);
-        var problems = new List<string>(points.Count);
-        for (var i = 0; i < points.Count; i++)
-        {
-            var index = (start + i) % points.Count;
-            if (!await quota.TryConsumeAsync(appid, endpoint, cancellationToken))
-            {
-                return (null, UpstreamResult.Fail(UpstreamFailureKind.QuotaSpent, null,
-                    $"WxHub has used today's budget of {options.Value.DailyQuotas.For(endpoint)} calls to {endpoint} for {appid} and stops here so WeChat never answers 45009."));
-            }
-
-            var (answer, problem) = await TrySendAsync(points[index], request, cancellationToken);
-            if (answer is not null)
-            {
-                Volatile.Write(ref _preferred, index);
-                return (answer, null);
-            }
-            LogAccessPointFailed(points[index].Host, endpoint, problem!);
-            problems.Add($"{points[index].GetLeftPart(UriPartial.Authority)}: {problem}");
-        }
-        return (null, UpstreamResult.Fail(UpstreamFailureKind.Unreachable, null,
-            $"No WeChat access point answered {endpoint} ({string.Join("; ", problems)}). Check the network path to WeChat and the {WeChatApiOptions.AccessPointsKey} setting."));
-    }
-
-    private async Task<(WeChatAnswer? Answer, string? Problem)> TrySendAsync(
-        Uri baseUrl, Func<Uri, HttpRequestMessage> request, CancellationToken cancellationToken)
-    {
-        using var timeout = new CancellationTokenSource(options.Value.RequestTimeout, time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
-            using var message = request(baseUrl);
-            using var response = await httpClients.CreateClient(HttpClientName).SendAsync(message, linked.Token);
-            if ((int)response.StatusCode >= 500) return (null, $"HTTP {(int)response.StatusCode}");
-            var body = await response.Content.ReadAsByteArrayAsync(linked.Token);
-            var fields = JsonSerializer.Deserialize(body, WeChatApiJsonContext.Default.CredentialAnswer);
-            return fields is null ? (null, "an empty JSON answer") : (new WeChatAnswer(body, fields), null);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return (null, $"no answer within {options.Value.RequestTimeout.TotalSeconds:0.#} s");
-        }
-        catch (HttpRequestException e)
-        {
-            return (null, e.HttpRequestError == HttpRequestError.Unknown ? e.Message : e.HttpRequestError.ToString());
+            return JsonSerializer.Deserialize(body, WeChatApiJsonContext.Default.CredentialAnswer);
         }
         catch (JsonException)
         {
-            return (null, "an answer that is not WeChat JSON");
+            return null;
         }
     }
 
     private static IssuedCredential? Issue(string? value, CredentialAnswer answer) =>
         string.IsNullOrEmpty(value) || answer.ExpiresIn is not > 0 ? null : new IssuedCredential(value, TimeSpan.FromSeconds(answer.ExpiresIn.Value));
-
-    private static Uri Url(Uri baseUrl, string path, string query) => new(baseUrl.AbsoluteUri.TrimEnd('/') + path + query);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "WeChat access point {Host} gave no answer to {Endpoint}: {Problem}; trying the next one")]
-    private partial void LogAccessPointFailed(string host, string endpoint, string problem);
-
-    private sealed record WeChatAnswer(byte[] Body, CredentialAnswer Fields);
 }
 
 internal sealed record StableTokenRequest(

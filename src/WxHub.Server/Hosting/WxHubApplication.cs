@@ -5,9 +5,11 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using WxHub.Core.Credentials;
+using WxHub.Core.OAuth;
 using WxHub.Server.Admin;
 using WxHub.Server.Business;
 using WxHub.Server.Health;
+using WxHub.Server.Logins;
 using WxHub.Server.Messages;
 using WxHub.Server.Proxy;
 
@@ -43,6 +45,7 @@ public static class WxHubApplication
         builder.Services.AddWxHubAdministration(settings);
         builder.Services.AddHostedService<ConfiguredAppsImporter>();
         builder.Services.AddWxHubCredentials(builder.Configuration);
+        builder.Services.AddWxHubLogins(builder.Configuration);
         builder.Services.AddWxHubMessageServer(builder.Configuration);
         builder.Services.AddWxHubProxy(builder.Configuration);
         configureServices?.Invoke(builder.Services);
@@ -51,6 +54,8 @@ public static class WxHubApplication
         app.MapHealthEndpoints();
         app.MapAdminApi();
         app.MapBusinessApi();
+        app.MapLoginEndpoints();
+        app.MapUserEndpoints();
         app.MapMessageServer();
         app.MapWeChatProxy();
         return app;

@@ -25,6 +25,22 @@ public static class AccessFilters
     /// the app gets the same 404 as an unknown app, so keys cannot probe which apps exist.
     /// </summary>
     public static TBuilder RequireAppAccess<TBuilder>(this TBuilder builder, string scope) where TBuilder : IEndpointConventionBuilder =>
+        builder.RequireKey((key, http) =>
+        {
+            var appid = http.Request.RouteValues["appid"] as string ?? "";
+            return key.Allows(appid, scope) ? null : AppNotFound(appid);
+        });
+
+    /// <summary>
+    /// Requires an API key with <paramref name="scope"/>, for routes that name no app (the handler checks the apps it
+    /// finds with <see cref="ApiKey.Allows"/>).
+    /// </summary>
+    public static TBuilder RequireApiKey<TBuilder>(this TBuilder builder, string scope) where TBuilder : IEndpointConventionBuilder =>
+        builder.RequireKey((key, _) => key.Scopes.Contains(scope, StringComparer.Ordinal)
+            ? null
+            : ApiErrors.Create(StatusCodes.Status403Forbidden, "scope_not_allowed", $"This API key lacks the '{scope}' scope; create a key with it (POST /v1/admin/keys)."));
+
+    private static TBuilder RequireKey<TBuilder>(this TBuilder builder, Func<ApiKey, HttpContext, IResult?> refuse) where TBuilder : IEndpointConventionBuilder =>
         builder.AddEndpointFilter(async (context, next) =>
         {
             var http = context.HttpContext;
@@ -32,15 +48,13 @@ public static class AccessFilters
             var key = await authenticator.AuthenticateAsync(PresentedKey(http.Request), http.RequestAborted);
             if (key is null)
                 return ApiErrors.Unauthorized($"Send a WxHub API key as 'Authorization: Bearer <key>' or '{KeyHeader}: <key>'; keys are created with POST /v1/admin/keys.");
-
-            var appid = http.Request.RouteValues["appid"] as string ?? "";
-            if (!key.Allows(appid, scope)) return AppNotFound(appid);
+            if (refuse(key, http) is { } refusal) return refusal;
 
             http.Items[ApiKeyItem] = key;
             return await next(context);
         });
 
-    /// <summary>The key that <see cref="RequireAppAccess{TBuilder}"/> admitted.</summary>
+    /// <summary>The key that <see cref="RequireAppAccess{TBuilder}"/> or <see cref="RequireApiKey{TBuilder}"/> admitted.</summary>
     public static ApiKey GetApiKey(this HttpContext context) => (ApiKey)context.Items[ApiKeyItem]!;
 
     public static IResult AppNotFound(string appid) =>

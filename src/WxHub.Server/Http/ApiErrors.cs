@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http;
+using WxHub.Core;
 
 namespace WxHub.Server.Http;
 
@@ -19,6 +20,18 @@ public static class ApiErrors
     public static IResult NotFound(string error, string message) => Create(StatusCodes.Status404NotFound, error, message);
 
     public static IResult Unauthorized(string message) => Create(StatusCodes.Status401Unauthorized, "unauthorized", message);
+
+    /// <summary>A flow's problem: the caller's input 400, absent 404, a replay 409, WeChat 502, no credential now 503.</summary>
+    public static IResult From(Problem problem) => Create(
+        problem.Kind switch
+        {
+            ProblemKind.Invalid => StatusCodes.Status400BadRequest,
+            ProblemKind.NotFound => StatusCodes.Status404NotFound,
+            ProblemKind.Conflict => StatusCodes.Status409Conflict,
+            ProblemKind.Unavailable => StatusCodes.Status503ServiceUnavailable,
+            _ => StatusCodes.Status502BadGateway,
+        },
+        problem.Code, problem.Message, problem.ErrCode);
 }
 
 [JsonSerializable(typeof(ApiError))]

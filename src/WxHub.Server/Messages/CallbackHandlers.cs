@@ -44,7 +44,8 @@ public sealed class UrlVerificationHandler(CallbackAuthenticator authenticator, 
 
 /// <summary>
 /// <c>POST /wechat/callback/{appid}</c>: a user message or event. Verified, decrypted, accepted (durably, once), and
-/// answered with the passive reply — encrypted in the AES modes with the key the push came under — or "success".
+/// answered with the passive reply — encrypted in the AES modes with the key the push came under — or, without one,
+/// "success" (an empty body in safe mode).
 /// </summary>
 public sealed class PushHandler(
     CallbackAuthenticator authenticator,
@@ -63,7 +64,10 @@ public sealed class PushHandler(
         if (push.Rejection is not null) return rejections.Reject(appid, push.Rejection);
 
         var reply = await ingress.AcceptAsync(app.Value!, push.Value!);
-        return reply is null ? Results.Text(Acknowledgement, "text/plain") : Results.Text(Answer(app.Value!, push.Value!, reply), "application/xml");
+        return reply is not null ? Results.Text(Answer(app.Value!, push.Value!, reply), "application/xml")
+            // Whether WeChat takes a plain "success" in safe mode is not documented; an empty body is acknowledged in every mode.
+            : push.Value!.Encryption == CallbackEncryption.Safe ? Results.Text("", "text/plain")
+            : Results.Text(Acknowledgement, "text/plain");
     }
 
     private string Answer(AppRegistration app, Push push, string replyXml) => push.Encryption == CallbackEncryption.Plaintext

@@ -24,7 +24,7 @@ public sealed partial class CallbackIngress(
 {
     private readonly ConcurrentDictionary<(string Appid, string Key), Task<string?>> _running = new();
 
-    /// <summary>The plaintext passive reply XML to answer WeChat with, or null for "success".</summary>
+    /// <summary>The plaintext passive reply XML to answer WeChat with, or null to acknowledge without one.</summary>
     public async Task<string?> AcceptAsync(AppRegistration app, Push push)
     {
         var key = (app.Appid, push.Message.DeduplicationKey);
@@ -34,18 +34,33 @@ public sealed partial class CallbackIngress(
 
         try
         {
-            var reply = await AcceptFirstAsync(app, push);
+            var (reply, stored) = await AcceptFirstAsync(app, push);
             answer.SetResult(reply);
+            // WeChat is answered without waiting for the outcome to be written; until it is, retries find this attempt here.
+            _ = ForgetWhenStoredAsync(key, answer.Task, stored);
             return reply;
         }
         catch (Exception e)
         {
             answer.SetException(e);
+            _running.TryRemove(KeyValuePair.Create(key, answer.Task));
             throw;
+        }
+    }
+
+    private async Task ForgetWhenStoredAsync((string Appid, string Key) key, Task<string?> answer, Task stored)
+    {
+        try
+        {
+            await stored;
+        }
+        catch (Exception e)
+        {
+            LogOutcomeNotStored(e, key.Appid);
         }
         finally
         {
-            _running.TryRemove(KeyValuePair.Create(key, answer.Task));
+            _running.TryRemove(KeyValuePair.Create(key, answer));
         }
     }
 
@@ -65,7 +80,8 @@ public sealed partial class CallbackIngress(
         return reply;
     }
 
-    private async Task<string?> AcceptFirstAsync(AppRegistration app, Push push)
+    /// <returns>The reply, and the write of the outcome (started, perhaps not finished).</returns>
+    private async Task<(string? Reply, Task Stored)> AcceptFirstAsync(AppRegistration app, Push push)
     {
         var now = time.GetUtcNow();
         var message = push.Message;
@@ -73,7 +89,7 @@ public sealed partial class CallbackIngress(
         var sync = wanted.FirstOrDefault(s => s.Mode == SubscriberMode.Sync);
         var callback = new CallbackRecord(
             MessageIds.Callback(), app.Appid, message.DeduplicationKey, now, message.MsgType, push.Event, message.FromUserName,
-            push.Encryption, push.Format, DeliveryMessage.Serialize(push, now), CallbackOutcome.Pending, null, 0);
+            push.Encryption, push.Format, DeliveryMessage.Serialize(push, now), sync is null ? CallbackOutcome.Acknowledged : CallbackOutcome.Pending, null, 0);
         // The sync subscriber's entry starts in flight: this request sends it, the dispatcher must not.
         var entries = wanted.Select(s => new OutboxEntry(
             MessageIds.Delivery(), app.Appid, callback.Id, s.Id, s == sync ? DeliveryState.InFlight : DeliveryState.Pending, 0, now, null, now, null)).ToList();
@@ -82,16 +98,14 @@ public sealed partial class CallbackIngress(
         {
             // Accepted before, by an attempt that has finished (or by a process that has since stopped).
             metrics.Duplicate(app.Appid);
-            return (await callbacks.RecordDuplicateAsync(app.Appid, message.DeduplicationKey))?.ReplyXml;
+            return ((await callbacks.RecordDuplicateAsync(app.Appid, message.DeduplicationKey))?.ReplyXml, Task.CompletedTask);
         }
         metrics.Accepted(app.Appid);
         if (entries.Count > (sync is null ? 0 : 1)) dispatcher.Wake();
+        if (sync is null) return (null, Task.CompletedTask);
 
-        var (outcome, reply) = sync is null
-            ? (CallbackOutcome.Acknowledged, null)
-            : await AskAsync(app.Appid, sync, new PendingDelivery(entries.Single(e => e.SubscriberId == sync.Id), callback.Message), push);
-        await callbacks.CompleteAsync(callback.Id, outcome, reply);
-        return reply;
+        var (outcome, reply) = await AskAsync(app.Appid, sync, new PendingDelivery(entries.Single(e => e.SubscriberId == sync.Id), callback.Message), push);
+        return (reply, callbacks.CompleteAsync(callback.Id, outcome, reply));
     }
 
     private async Task<(CallbackOutcome, string?)> AskAsync(string appid, Subscriber sync, PendingDelivery delivery, Push push)
@@ -117,6 +131,9 @@ public sealed partial class CallbackIngress(
             ? (CallbackOutcome.Acknowledged, null)
             : (CallbackOutcome.Replied, reply.ToXml(push.Message.FromUserName, push.Message.ToUserName, time.GetUtcNow().ToUnixTimeSeconds()));
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "How a push of app {Appid} was answered could not be stored; a retry of it will be acknowledged without the reply.")]
+    private partial void LogOutcomeNotStored(Exception exception, string appid);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The sync subscriber of app {Appid} did not answer delivery {DeliveryId} within {Budget}; WeChat was answered \"success\" and the delivery completes in the background.")]
     private partial void LogBudgetExceeded(string appid, string deliveryId, TimeSpan budget);

@@ -73,6 +73,18 @@ public sealed class MessageServerHarness : IAsyncDisposable
 
     public async Task<JsonArray> GetArrayAsync(string path) => JsonNode.Parse(await Admin.GetStringAsync(path))!.AsArray();
 
+    /// <summary>The app's recent callbacks once each has its outcome (written just after WeChat is answered).</summary>
+    public async Task<JsonArray> SettledCallbacksAsync(string appid)
+    {
+        JsonArray callbacks = [];
+        await Eventually.True(async () =>
+        {
+            callbacks = await GetArrayAsync($"/v1/admin/apps/{appid}/callbacks");
+            return callbacks.All(c => c!["outcome"]!.GetValue<string>() != "pending");
+        }, "every callback has its outcome");
+        return callbacks;
+    }
+
     /// <summary>How often this server counted a callback with the outcome (and reject reason).</summary>
     public long Count(string outcome, string? reason = null) => _callbacks.GetValueOrDefault((outcome, reason));
 

@@ -27,7 +27,7 @@ public sealed class ProcessKillTests : IDisposable
         int asyncPort = FreePort(), syncPort = FreePort(), hubPort = FreePort();
         var key = EncodingAesKey.Generate();
 
-        // First life: the subscribers are down; WeChat's pushes are accepted ("success") and wait in the outbox.
+        // First life: the subscribers are down; WeChat's pushes are accepted (acknowledged) and wait in the outbox.
         using (var first = await ChildServer.StartAsync(_data.Path, hubPort))
         {
             var wechat = await first.RegisterAsync(Appid, key);
@@ -36,7 +36,7 @@ public sealed class ProcessKillTests : IDisposable
             for (var i = 1; i <= Messages; i++)
             {
                 var response = await wechat.PushAsync(FakeWeChat.Text(10_000 + i, $"message {i}"), PushMode.Safe);
-                Assert.Equal("success", await response.Content.ReadAsStringAsync());
+                Assert.Null(await wechat.ReplyAsync(response, PushMode.Safe));
             }
             first.Kill();
         }
