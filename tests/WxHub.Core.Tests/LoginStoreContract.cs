@@ -146,4 +146,17 @@ public abstract class LoginStoreContract
         await Backfills.SaveAsync(later);
         Assert.Equal(later, await Reopen().Backfills.GetAsync("wxA"));
     }
+
+    [Fact]
+    public async Task A_backfill_batch_is_recorded_with_the_progress_that_counts_it()
+    {
+        var progress = new BackfillProgress("wxA", BackfillState.Running, null, 2, 3, 2, T0, T0.AddMinutes(1), null);
+        await Backfills.SaveAsync(progress, [new IdentitySighting("wxA", "o1", "u1", new WeChatUser { Subscribe = 1 }), new IdentitySighting("wxA", "o2")]);
+
+        var reopened = Reopen();
+        Assert.Equal(progress, await reopened.Backfills.GetAsync("wxA"));
+        Assert.Equal(2, await reopened.Directory.CountAsync("wxA"));
+        var first = await reopened.Directory.GetAsync("wxA", "o1");
+        Assert.Equal(("u1", 1, T0.AddMinutes(1)), (first!.Unionid, first.Profile!.Subscribe, first.ProfileFetchedAt));
+    }
 }

@@ -22,10 +22,14 @@ public sealed class HubFixture : IAsyncDisposable
     private int _apps;
 
     private readonly IReadOnlyDictionary<string, string?>? _settings;
+    private readonly Action<IServiceCollection>? _services;
 
-    private HubFixture(ManualTimeProvider clock, WeChatEmulator emulator, TempDirectory data, RunningServer server, IReadOnlyDictionary<string, string?>? settings)
+    private HubFixture(
+        ManualTimeProvider clock, WeChatEmulator emulator, TempDirectory data, RunningServer server,
+        IReadOnlyDictionary<string, string?>? settings, Action<IServiceCollection>? services)
     {
         _settings = settings;
+        _services = services;
         Clock = clock;
         Emulator = emulator;
         _data = data;
@@ -46,13 +50,14 @@ public sealed class HubFixture : IAsyncDisposable
     public HttpClient Admin { get; private set; }
 
     /// <param name="settings">More WxHub settings (e.g. <c>Credentials:RefreshJitter</c>) over the fixture's own.</param>
-    public static async Task<HubFixture> StartAsync(IReadOnlyDictionary<string, string?>? settings = null)
+    /// <param name="services">Last word on the server's services (e.g. a provider another feature will supply).</param>
+    public static async Task<HubFixture> StartAsync(IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
         var clock = new ManualTimeProvider();
         var emulator = await WeChatEmulator.StartAsync(new EmulatorOptions { TimeProvider = clock });
         var data = new TempDirectory();
-        var server = await StartServerAsync(clock, emulator, data, settings);
-        return new HubFixture(clock, emulator, data, server, settings);
+        var server = await StartServerAsync(clock, emulator, data, settings, services);
+        return new HubFixture(clock, emulator, data, server, settings, services);
     }
 
     /// <summary>
@@ -64,7 +69,7 @@ public sealed class HubFixture : IAsyncDisposable
     {
         await Server.DisposeAsync();
         Clock.Advance(downFor);
-        Server = await StartServerAsync(Clock, Emulator, _data, _settings);
+        Server = await StartServerAsync(Clock, Emulator, _data, _settings, _services);
         Admin = Client(AdminKey);
     }
 
@@ -142,7 +147,8 @@ public sealed class HubFixture : IAsyncDisposable
     }
 
     private static Task<RunningServer> StartServerAsync(
-        ManualTimeProvider clock, WeChatEmulator emulator, TempDirectory data, IReadOnlyDictionary<string, string?>? settings)
+        ManualTimeProvider clock, WeChatEmulator emulator, TempDirectory data, IReadOnlyDictionary<string, string?>? settings,
+        Action<IServiceCollection>? services = null)
     {
         var overrides = new Dictionary<string, string?>
         {
@@ -152,6 +158,10 @@ public sealed class HubFixture : IAsyncDisposable
             ["WeChatApi"] = string.Join(",", AccessPointNames.All.Select(name => emulator.AccessPoints[name])),
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) overrides[key] = value;
-        return RunningServer.StartAsync(WxHubApplication.Build(overrides, services => services.AddSingleton<TimeProvider>(clock)));
+        return RunningServer.StartAsync(WxHubApplication.Build(overrides, collection =>
+        {
+            collection.AddSingleton<TimeProvider>(clock);
+            services?.Invoke(collection);
+        }));
     }
 }

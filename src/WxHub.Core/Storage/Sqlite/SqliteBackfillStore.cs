@@ -1,3 +1,4 @@
+using Microsoft.Data.Sqlite;
 using WxHub.Core.Identity;
 
 namespace WxHub.Core.Storage.Sqlite;
@@ -13,15 +14,31 @@ public sealed class SqliteBackfillStore(SqliteDatabase database) : IBackfillStor
             cancellationToken, ("$appid", appid))).SingleOrDefault();
 
     public Task SaveAsync(BackfillProgress progress, CancellationToken cancellationToken = default) =>
-        database.ExecuteAsync(
-            """
-            INSERT INTO follower_backfills (appid, state, page_cursor, page_offset, total, recorded, started_at, updated_at, error)
-            VALUES ($appid, $state, $cursor, $offset, $total, $recorded, $started, $updated, $error)
-            ON CONFLICT (appid) DO UPDATE SET state = excluded.state, page_cursor = excluded.page_cursor, page_offset = excluded.page_offset,
-                total = excluded.total, recorded = excluded.recorded, started_at = excluded.started_at, updated_at = excluded.updated_at, error = excluded.error
-            """,
-            cancellationToken,
-            ("$appid", progress.Appid), ("$state", progress.State.ToString()), ("$cursor", progress.PageCursor), ("$offset", progress.PageOffset),
-            ("$total", progress.Total), ("$recorded", progress.Recorded), ("$started", progress.StartedAt.ToUnixMs()),
-            ("$updated", progress.UpdatedAt.ToUnixMs()), ("$error", progress.Error));
+        database.ExecuteAsync(Upsert, cancellationToken, Parameters(progress));
+
+    public async Task SaveAsync(BackfillProgress progress, IReadOnlyCollection<IdentitySighting> batch, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await SqliteUserDirectoryStore.RecordAsync(transaction, batch, progress.UpdatedAt, cancellationToken);
+        await using var save = connection.Command(Upsert, Parameters(progress));
+        save.Transaction = transaction;
+        await save.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private const string Upsert =
+        """
+        INSERT INTO follower_backfills (appid, state, page_cursor, page_offset, total, recorded, started_at, updated_at, error)
+        VALUES ($appid, $state, $cursor, $offset, $total, $recorded, $started, $updated, $error)
+        ON CONFLICT (appid) DO UPDATE SET state = excluded.state, page_cursor = excluded.page_cursor, page_offset = excluded.page_offset,
+            total = excluded.total, recorded = excluded.recorded, started_at = excluded.started_at, updated_at = excluded.updated_at, error = excluded.error
+        """;
+
+    private static (string, object?)[] Parameters(BackfillProgress progress) =>
+    [
+        ("$appid", progress.Appid), ("$state", progress.State.ToString()), ("$cursor", progress.PageCursor), ("$offset", progress.PageOffset),
+        ("$total", progress.Total), ("$recorded", progress.Recorded), ("$started", progress.StartedAt.ToUnixMs()),
+        ("$updated", progress.UpdatedAt.ToUnixMs()), ("$error", progress.Error),
+    ];
 }

@@ -25,7 +25,14 @@ public sealed class SqliteUserDirectoryStore(SqliteDatabase database) : IUserDir
         if (sightings.Count == 0) return;
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-        await using var command = connection.Command(Upsert,
+        await RecordAsync(transaction, sightings, at, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>Records the sightings inside the caller's transaction.</summary>
+    internal static async Task RecordAsync(SqliteTransaction transaction, IReadOnlyCollection<IdentitySighting> sightings, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        await using var command = transaction.Connection!.Command(Upsert,
             ("$appid", null), ("$openid", null), ("$unionid", null), ("$profile", null), ("$fetched", null), ("$at", at.ToUnixMs()));
         command.Transaction = transaction;
         foreach (var sighting in sightings)
@@ -37,7 +44,6 @@ public sealed class SqliteUserDirectoryStore(SqliteDatabase database) : IUserDir
             command.Parameters["$fetched"].Value = sighting.Profile is null ? DBNull.Value : at.ToUnixMs();
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
-        await transaction.CommitAsync(cancellationToken);
     }
 
     public async Task<UserIdentity?> GetAsync(string appid, string openid, CancellationToken cancellationToken = default) =>

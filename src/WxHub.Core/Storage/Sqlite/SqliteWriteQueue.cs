@@ -6,9 +6,8 @@ namespace WxHub.Core.Storage.Sqlite;
 /// <summary>
 /// Group commit for busy write paths. With synchronous=FULL every commit waits for the disk (milliseconds), so writers
 /// queue their work here and one connection runs everything queued so far in a single transaction: N concurrent
-/// writers pay one flush, and none of them fight over SQLite's write lock. Each piece of work runs inside its own
-/// savepoint, so a failing one is rolled back and reported alone. A task completes only after its transaction has
-/// committed, i.e. once the write is on disk.
+/// writers pay one flush, and none of them fight over SQLite's write lock. A failing piece of work is rolled back and
+/// reported alone. A task completes only after its transaction has committed, i.e. once the write is on disk.
 /// </summary>
 public sealed class SqliteWriteQueue : IAsyncDisposable
 {
@@ -53,37 +52,31 @@ public sealed class SqliteWriteQueue : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Runs the batch in one transaction. When any piece fails, the whole transaction is rolled back and each piece runs
+    /// again in a transaction of its own, so only the failing one reports its error (failures are rare; savepoints
+    /// around every piece would cost two statements each on the common path).
+    /// </summary>
     private static async Task CommitAsync(SqliteConnection connection, List<Work> batch)
     {
-        var done = new List<Work>(batch.Count);
         try
         {
-            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
-            foreach (var work in batch)
+            await using (var transaction = (SqliteTransaction)await connection.BeginTransactionAsync())
             {
-                await transaction.SaveAsync("work");
-                try
-                {
-                    await work.RunAsync(transaction);
-                    await transaction.ReleaseAsync("work");
-                    done.Add(work);
-                }
-                catch (Exception e)
-                {
-                    await transaction.RollbackAsync("work");
-                    await transaction.ReleaseAsync("work");
-                    work.Fail(e);
-                }
+                foreach (var work in batch) await work.RunAsync(transaction);
+                await transaction.CommitAsync();
             }
-            await transaction.CommitAsync();
+            foreach (var work in batch) work.Complete();
         }
         catch (Exception e)
         {
-            // The transaction is lost: whatever had not failed on its own fails with it.
-            foreach (var work in batch) work.Fail(e);
-            return;
+            if (batch.Count == 1)
+            {
+                batch[0].Fail(e);
+                return;
+            }
+            foreach (var work in batch) await CommitAsync(connection, [work]);
         }
-        foreach (var work in done) work.Complete();
     }
 
     private abstract class Work
