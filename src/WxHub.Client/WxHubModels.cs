@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using WxHub.Protocol.Users;
 
 namespace WxHub.Client;
 
@@ -42,33 +43,14 @@ public sealed record SignIn(
     [property: JsonPropertyName("openid")] string Openid,
     [property: JsonPropertyName("unionid")] string? Unionid,
     [property: JsonPropertyName("scope")] string Scope,
-    [property: JsonPropertyName("user")] UserProfile? User);
-
-/// <summary>A WeChat user's profile as WeChat gave it; fields WeChat did not send are null.</summary>
-public sealed record UserProfile
-{
-    [JsonPropertyName("openid")] public string? Openid { get; init; }
-    [JsonPropertyName("unionid")] public string? Unionid { get; init; }
-    [JsonPropertyName("nickname")] public string? Nickname { get; init; }
-    [JsonPropertyName("sex")] public int? Sex { get; init; }
-    [JsonPropertyName("province")] public string? Province { get; init; }
-    [JsonPropertyName("city")] public string? City { get; init; }
-    [JsonPropertyName("country")] public string? Country { get; init; }
-    [JsonPropertyName("headimgurl")] public string? HeadImgUrl { get; init; }
-    [JsonPropertyName("privilege")] public IReadOnlyList<string>? Privilege { get; init; }
-    [JsonPropertyName("language")] public string? Language { get; init; }
-
-    /// <summary>1 when following the Official Account, 0 when not.</summary>
-    [JsonPropertyName("subscribe")] public int? Subscribe { get; init; }
-    [JsonPropertyName("subscribe_time")] public long? SubscribeTime { get; init; }
-}
+    [property: JsonPropertyName("user")] WeChatUser? User);
 
 /// <summary>One user of one app in WxHub's UnionID directory.</summary>
 public sealed record DirectoryUser(
     [property: JsonPropertyName("appid")] string Appid,
     [property: JsonPropertyName("openid")] string Openid,
     [property: JsonPropertyName("unionid")] string? Unionid,
-    [property: JsonPropertyName("user")] UserProfile? User,
+    [property: JsonPropertyName("user")] WeChatUser? User,
     [property: JsonPropertyName("updated_at")] DateTimeOffset UpdatedAt);
 
 /// <summary>Everywhere one person (one UnionID) is known, among the apps the API key may see.</summary>

@@ -85,6 +85,23 @@ public sealed class WxHubClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Users_and_sign_ins_come_from_the_directory_and_the_login_endpoints()
+    {
+        var appid = await _hub.RegisterAppAsync(openAccount: "open-client-tests");
+        await using var world = ClientWorld.Start(_hub, appid, await _hub.CreateKeyAsync([appid]));
+        var openid = await _hub.FollowerAsync(appid);
+
+        var user = await world.WxHub.GetUserAsync(appid, openid);
+        var person = await world.WxHub.GetUsersByUnionIdAsync(user.Unionid!);
+        var replayed = await Assert.ThrowsAsync<WxHubException>(() => world.WxHub.ExchangeSignInCodeAsync("not-a-wxhub-code"));
+
+        Assert.Equal(openid, user.Openid);
+        Assert.Equal(1, user.User?.Subscribe);
+        Assert.Equal([new AppOpenId(appid, openid)], person.Identities);
+        Assert.Equal(HttpStatusCode.BadRequest, replayed.StatusCode);
+    }
+
+    [Fact]
     public async Task The_handler_adds_the_token_to_direct_calls_and_heals_a_40001_with_one_refresh_and_one_retry()
     {
         var appid = await _hub.RegisterAppAsync();

@@ -75,7 +75,9 @@ public sealed class HubFixture : IAsyncDisposable
 
     /// <summary>Registers an app in the emulator (WeChat) and in WxHub, with the same secret unless <paramref name="secretInWxHub"/> says otherwise.</summary>
     /// <param name="callbackUrl">Where the emulator pushes the app's messages (with a token), for tests that push.</param>
-    public async Task<string> RegisterAppAsync(string tokenMode = "stable", string[]? ipWhitelist = null, string? secretInWxHub = null, Uri? callbackUrl = null)
+    /// <param name="openAccount">The open platform account the app is bound to, so that its users have a unionid.</param>
+    public async Task<string> RegisterAppAsync(
+        string tokenMode = "stable", string[]? ipWhitelist = null, string? secretInWxHub = null, Uri? callbackUrl = null, string? openAccount = null)
     {
         var appid = $"wx{Interlocked.Increment(ref _apps):D16}";
         var secret = _secrets[appid] = $"secret-{Guid.NewGuid():N}";
@@ -87,6 +89,7 @@ public sealed class HubFixture : IAsyncDisposable
             ["ip_whitelist"] = ipWhitelist is null ? null : new JsonArray(ipWhitelist.Select(ip => (JsonNode)ip).ToArray()),
             ["callback_url"] = callbackUrl?.AbsoluteUri,
             ["token"] = callbackUrl is null ? null : "callback-token",
+            ["open_account"] = openAccount,
         }));
         await ExpectAsync(HttpStatusCode.Created, Admin.PostAsJsonAsync("/v1/admin/apps", new { appid, secret = secretInWxHub ?? secret, type = "official_account", token_mode = tokenMode }));
         return appid;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using WxHub.Core.Identity;
+using WxHub.Protocol.Users;
 
 namespace WxHub.Core.Storage.Sqlite;
 
