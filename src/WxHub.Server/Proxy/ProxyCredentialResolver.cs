@@ -10,14 +10,18 @@ public sealed record ProxyCredential(CredentialKey Key, string QueryParameter);
 /// <summary>
 /// Chooses the credential for a call made through <c>/wechat-api/{appid}/{path}</c>. The extension point for
 /// third-party platforms: an authorizer appid maps to the authorizer's token, and <c>/cgi-bin/component/...</c> on a
-/// platform's appid to the component token under <see cref="CredentialQuery.ComponentAccessToken"/>.
+/// platform's appid to the component token under <see cref="CredentialQuery.ComponentAccessToken"/>. Everything after
+/// the choice (compare-and-refresh, retry, failover, the SDK token check) works on the key it returns.
 /// </summary>
 public interface IProxyCredentialResolver
 {
     ValueTask<ProxyCredential> ResolveAsync(string appid, string path, CancellationToken cancellationToken);
 }
 
-/// <summary>Every call acts as the app itself, with its access token.</summary>
+/// <summary>
+/// Every call acts as the app itself, with its access token (an authorizer's token is also an access token under its
+/// appid). Still to come with third-party platforms: <c>/cgi-bin/component/...</c> on a platform's appid.
+/// </summary>
 public sealed class AppAccessTokenResolver : IProxyCredentialResolver
 {
     public ValueTask<ProxyCredential> ResolveAsync(string appid, string path, CancellationToken cancellationToken) =>
