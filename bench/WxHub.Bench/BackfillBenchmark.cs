@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -27,8 +26,8 @@ internal static class BackfillBenchmark
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var followers = Option(args, "--followers", 50_000);
-        var stopAt = Option(args, "--stop-at", followers * 2 / 5 / 100 * 100);
+        var followers = BenchArgs.Option(args, "--followers", 50_000);
+        var stopAt = BenchArgs.Option(args, "--stop-at", followers * 2 / 5 / 100 * 100);
         var data = Path.Combine(Path.GetTempPath(), "wxhub-bench-" + Guid.NewGuid().ToString("N"));
 
         await using var emulator = await WeChatEmulator.StartAsync();
@@ -133,10 +132,4 @@ internal static class BackfillBenchmark
         ["apps"] = new JsonArray(new JsonObject { ["appid"] = Appid, ["secret"] = Secret, ["type"] = "official_account", ["open_account"] = "bench-open" }),
         ["users"] = new JsonArray(Enumerable.Range(0, followers).Select(i => (JsonNode)new JsonObject { ["id"] = $"f{i}", ["apps"] = new JsonArray(Appid) }).ToArray()),
     }.ToJsonString();
-
-    private static int Option(string[] args, string name, int fallback)
-    {
-        var at = Array.IndexOf(args, name);
-        return at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
-    }
 }

@@ -3,6 +3,7 @@ using System.Text;
 using WxHub.Core.Identity;
 using WxHub.Core.MiniProgram;
 using WxHub.Core.OAuth;
+using WxHub.Protocol.Users;
 
 namespace WxHub.Core.Tests;
 

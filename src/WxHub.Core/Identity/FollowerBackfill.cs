@@ -1,6 +1,7 @@
 using WxHub.Core.Apps;
 using WxHub.Core.Credentials;
 using WxHub.Core.WeChat;
+using WxHub.Protocol.Users;
 
 namespace WxHub.Core.Identity;
 

@@ -11,6 +11,7 @@ using WxHub.Server.Business;
 using WxHub.Server.Health;
 using WxHub.Server.Logins;
 using WxHub.Server.Messages;
+using WxHub.Server.Proxy;
 
 namespace WxHub.Server.Hosting;
 
@@ -46,6 +47,7 @@ public static class WxHubApplication
         builder.Services.AddWxHubCredentials(builder.Configuration);
         builder.Services.AddWxHubLogins(builder.Configuration);
         builder.Services.AddWxHubMessageServer(builder.Configuration);
+        builder.Services.AddWxHubProxy(builder.Configuration);
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
@@ -55,6 +57,7 @@ public static class WxHubApplication
         app.MapLoginEndpoints();
         app.MapUserEndpoints();
         app.MapMessageServer();
+        app.MapWeChatProxy();
         return app;
     }
 }

@@ -1,3 +1,4 @@
+using WxHub.Protocol.Users;
 using System.Text.Json;
 using System.Data.Common;
 using WxHub.Core.Identity;

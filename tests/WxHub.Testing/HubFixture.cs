@@ -5,9 +5,8 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using WxHub.Emulator;
 using WxHub.Server.Hosting;
-using WxHub.Testing;
 
-namespace WxHub.Server.Tests.Credentials;
+namespace WxHub.Testing;
 
 /// <summary>
 /// The whole loop on loopback: the WeChat emulator and the real WxHub server pointed at its access points, sharing one
@@ -75,19 +74,24 @@ public sealed class HubFixture : IAsyncDisposable
     }
 
     /// <summary>Registers an app in the emulator (WeChat) and in WxHub, with the same secret unless <paramref name="secretInWxHub"/> says otherwise.</summary>
-    public async Task<string> RegisterAppAsync(string tokenMode = "stable", string[]? ipWhitelist = null, string? secretInWxHub = null)
+    /// <param name="callbackUrl">Where the emulator pushes the app's messages (with a token), for tests that push.</param>
+    /// <param name="openAccount">The open platform account the app is bound to, so that its users have a unionid.</param>
+    public async Task<string> RegisterAppAsync(
+        string tokenMode = "stable", string[]? ipWhitelist = null, string? secretInWxHub = null, Uri? callbackUrl = null, string? openAccount = null)
     {
         var appid = $"wx{Interlocked.Increment(ref _apps):D16}";
         var secret = _secrets[appid] = $"secret-{Guid.NewGuid():N}";
-        (await EmulatorClient.PostAsJsonAsync("/__emulator/apps", new JsonObject
+        await ExpectAsync(HttpStatusCode.Created, EmulatorClient.PostAsJsonAsync("/__emulator/apps", new JsonObject
         {
             ["appid"] = appid,
             ["secret"] = secret,
             ["type"] = "official_account",
             ["ip_whitelist"] = ipWhitelist is null ? null : new JsonArray(ipWhitelist.Select(ip => (JsonNode)ip).ToArray()),
-        })).EnsureSuccessStatusCode();
-        var registered = await Admin.PostAsJsonAsync("/v1/admin/apps", new { appid, secret = secretInWxHub ?? secret, type = "official_account", token_mode = tokenMode });
-        Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
+            ["callback_url"] = callbackUrl?.AbsoluteUri,
+            ["token"] = callbackUrl is null ? null : "callback-token",
+            ["open_account"] = openAccount,
+        }));
+        await ExpectAsync(HttpStatusCode.Created, Admin.PostAsJsonAsync("/v1/admin/apps", new { appid, secret = secretInWxHub ?? secret, type = "official_account", token_mode = tokenMode }));
         return appid;
     }
 
@@ -95,11 +99,13 @@ public sealed class HubFixture : IAsyncDisposable
     public string SecretOf(string appid) => _secrets[appid];
 
     /// <summary>A client of the WxHub server holding a new API key for <paramref name="apps"/>.</summary>
-    public async Task<HttpClient> KeyClientAsync(params string[] apps)
+    public async Task<HttpClient> KeyClientAsync(params string[] apps) => Client(await CreateKeyAsync(apps));
+
+    /// <summary>A new API key for <paramref name="apps"/>, with all scopes unless <paramref name="scopes"/> names some.</summary>
+    public async Task<string> CreateKeyAsync(string[] apps, string[]? scopes = null)
     {
-        var created = await Admin.PostAsJsonAsync("/v1/admin/keys", new { name = "test", apps });
-        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        return Client(JsonNode.Parse(await created.Content.ReadAsStringAsync())!["key"]!.GetValue<string>());
+        var created = await ExpectAsync(HttpStatusCode.Created, Admin.PostAsJsonAsync("/v1/admin/keys", new { name = "test", apps, scopes }));
+        return JsonNode.Parse(created)!["key"]!.GetValue<string>();
     }
 
     /// <summary>A client of the current WxHub server sending <paramref name="key"/> as its bearer token.</summary>
@@ -126,6 +132,15 @@ public sealed class HubFixture : IAsyncDisposable
         await Emulator.DisposeAsync();
         foreach (var client in _clients) client.Dispose();
         _data.Dispose();
+    }
+
+    private static async Task<string> ExpectAsync(HttpStatusCode status, Task<HttpResponseMessage> call)
+    {
+        using var response = await call;
+        var body = await response.Content.ReadAsStringAsync();
+        return response.StatusCode == status
+            ? body
+            : throw new InvalidOperationException($"{response.RequestMessage?.RequestUri?.AbsolutePath} answered {(int)response.StatusCode}, expected {(int)status}: {body}");
     }
 
     private HttpClient Track(HttpClient client)

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace WxHub.Core.Identity;
+namespace WxHub.Protocol.Users;
 
 /// <summary>
 /// A WeChat user as <c>/sns/userinfo</c> (web authorization) or <c>/cgi-bin/user/info</c> (followers) describes them,
