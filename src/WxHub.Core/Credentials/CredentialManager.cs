@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using WxHub.Core.Apps;
+using WxHub.Core.Diagnostics;
 using WxHub.Core.WeChat;
 
 namespace WxHub.Core.Credentials;
@@ -21,6 +22,7 @@ public sealed partial class CredentialManager(
     IRefreshEventStore events,
     CredentialSource source,
     DailyQuota quota,
+    WxHubMetrics metrics,
     IOptions<CredentialOptions> options,
     TimeProvider time,
     ILogger<CredentialManager> logger) : ICredentialProvider, IAppChangeListener, IHostedService, IDisposable
@@ -57,6 +59,13 @@ public sealed partial class CredentialManager(
     public async Task<CredentialLookup> GetAsync(CredentialKey key, CancellationToken cancellationToken = default)
     {
         var slot = await SlotAsync(key, cancellationToken);
+        var lookup = await LookupAsync(slot, cancellationToken);
+        if (lookup.Credential is not null) metrics.Served(key);
+        return lookup;
+    }
+
+    private async Task<CredentialLookup> LookupAsync(CredentialSlot slot, CancellationToken cancellationToken)
+    {
         if (Servable(slot) is { } held) return new(held, null);
         if (slot.Fault is { } fault && time.GetUtcNow() < fault.RetryAt) return new(null, fault);
         await StartRefresh(slot, RefreshReason.Demand).Task.WaitAsync(cancellationToken);
@@ -235,6 +244,7 @@ public sealed partial class CredentialManager(
 
     private async Task RecordAsync(RefreshEvent refreshEvent)
     {
+        metrics.Refreshed(refreshEvent);
         try
         {
             await events.AddAsync(refreshEvent, _stopping.Token);

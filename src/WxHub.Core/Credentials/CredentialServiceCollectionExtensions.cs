@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using WxHub.Core.Apps;
+using WxHub.Core.Diagnostics;
 using WxHub.Core.WeChat;
 
 namespace WxHub.Core.Credentials;
@@ -38,6 +39,8 @@ public static class CredentialServiceCollectionExtensions
         // No request logging: URLs carry AppSecrets and access tokens.
         services.AddHttpClient(WeChatAccessPoints.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan).RemoveAllLoggers();
 
+        services.AddMetrics();
+        services.AddSingleton<WxHubMetrics>();
         services.AddSingleton<DailyQuota>();
         services.AddSingleton<WeChatAccessPoints>();
         services.AddSingleton<WeChatApiClient>();

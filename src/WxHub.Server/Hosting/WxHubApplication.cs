@@ -11,6 +11,7 @@ using WxHub.Server.Business;
 using WxHub.Server.Health;
 using WxHub.Server.Logins;
 using WxHub.Server.Messages;
+using WxHub.Server.Metrics;
 
 namespace WxHub.Server.Hosting;
 
@@ -46,10 +47,12 @@ public static class WxHubApplication
         builder.Services.AddWxHubCredentials(builder.Configuration);
         builder.Services.AddWxHubLogins(builder.Configuration);
         builder.Services.AddWxHubMessageServer(builder.Configuration);
+        builder.Services.AddWxHubMetricsExport();
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
         app.MapHealthEndpoints();
+        app.MapMetrics();
         app.MapAdminApi();
         app.MapBusinessApi();
         app.MapLoginEndpoints();
