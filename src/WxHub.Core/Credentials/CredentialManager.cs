@@ -23,6 +23,7 @@ public sealed partial class CredentialManager(
     CredentialSource source,
     DailyQuota quota,
     WxHubMetrics metrics,
+    AlertWebhook alerts,
     IOptions<CredentialOptions> options,
     TimeProvider time,
     ILogger<CredentialManager> logger) : ICredentialProvider, IAppChangeListener, IHostedService, IDisposable
@@ -211,8 +212,10 @@ public sealed partial class CredentialManager(
         slot.ConsecutiveFailures++;
         var fault = fetched.TokenFault
             ?? FaultPolicy.For(slot.Key, fetched.Upstream!.Failure!, slot.ConsecutiveFailures, startedAt, quota.NextReset(), options.Value);
+        var entering = slot.Fault is null;
         fault = fault with { Since = slot.Fault?.Since ?? startedAt };
         slot.Fault = fault;
+        if (entering) alerts.CredentialFailing(slot.Key, fault);
         LogRefreshFailed(slot.Key, reason, fault.Error, fault.ErrCode, fault.RetryAt);
 
         var skipped = fetched.Upstream?.Failure?.Kind == UpstreamFailureKind.QuotaSpent || fetched.TokenFault is not null;
