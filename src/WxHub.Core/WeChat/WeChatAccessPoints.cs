@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using WxHub.Core.Diagnostics;
 using WxHub.Protocol.Errors;
 
 namespace WxHub.Core.WeChat;
@@ -18,6 +19,7 @@ public sealed record WeChatDelivery(byte[]? Body, string? Refusal, string? Probl
 public sealed partial class WeChatAccessPoints(
     IHttpClientFactory httpClients,
     IOptions<WeChatApiOptions> options,
+    WxHubMetrics metrics,
     TimeProvider time,
     ILogger<WeChatAccessPoints> logger)
 {
@@ -39,7 +41,9 @@ public sealed partial class WeChatAccessPoints(
         {
             if (refuse is not null && await refuse(cancellationToken) is { } refusal) return new WeChatDelivery(null, refusal, null);
 
+            var started = time.GetTimestamp();
             var (body, problem) = await TrySendAsync(point, request, cancellationToken);
+            metrics.UpstreamCall(endpoint, time.GetElapsedTime(started), body is not null);
             if (body is not null)
             {
                 Answered(point);

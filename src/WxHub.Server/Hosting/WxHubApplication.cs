@@ -13,6 +13,8 @@ using WxHub.Server.Logins;
 using WxHub.Server.Messages;
 using WxHub.Server.Proxy;
 
+using WxHub.Server.Metrics;
+
 namespace WxHub.Server.Hosting;
 
 /// <summary>Builds the WxHub web application; used by <c>wxhub serve</c> and by tests that start the real server.</summary>
@@ -48,10 +50,13 @@ public static class WxHubApplication
         builder.Services.AddWxHubLogins(builder.Configuration);
         builder.Services.AddWxHubMessageServer(builder.Configuration);
         builder.Services.AddWxHubProxy(builder.Configuration);
+
+        builder.Services.AddWxHubMetricsExport();
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
         app.MapHealthEndpoints();
+        app.MapMetrics();
         app.MapAdminApi();
         app.MapBusinessApi();
         app.MapLoginEndpoints();

@@ -57,6 +57,9 @@ public sealed class SqlOutboxStore(SqlDatabase database) : IOutboxStore
     public async Task<OutboxEntry?> GetAsync(string appid, string id, CancellationToken cancellationToken = default) =>
         (await database.QueryAsync($"SELECT {Columns} FROM outbox WHERE appid = @appid AND id = @id", Read, cancellationToken, ("@appid", appid), ("@id", id))).SingleOrDefault();
 
+    public async Task<long> CountUndeliveredAsync(CancellationToken cancellationToken = default) =>
+        (await database.QueryAsync($"SELECT COUNT(*) FROM outbox WHERE state IN ('{Pending}', '{InFlight}')", r => r.GetInt64(0), cancellationToken)).Single();
+
     public async Task<IReadOnlyList<OutboxEntry>> ListAsync(string appid, DeliveryState? state, int limit, CancellationToken cancellationToken = default) =>
         await database.QueryAsync(
             $"SELECT {Columns} FROM outbox WHERE appid = @appid AND (CAST(@state AS TEXT) IS NULL OR state = @state) ORDER BY created_at DESC, rowid DESC LIMIT @limit",
