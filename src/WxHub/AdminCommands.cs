@@ -2,6 +2,7 @@ using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using WxHub.Core.Apps;
 using WxHub.Core.Access;
+using WxHub.Core.Credentials;
 using WxHub.Server.Hosting;
 
 namespace WxHub.Cli;
@@ -12,6 +13,7 @@ namespace WxHub.Cli;
 /// </summary>
 internal static class AdminCommands
 {
+    private const int Unhealthy = 1;
     private const int InvalidInput = 2;
 
     private static readonly Option<string> Data = new("--data") { Description = $"Data folder of the store (default {WxHubSettings.DefaultData}; WXHUB_DATA)." };
@@ -112,6 +114,38 @@ internal static class AdminCommands
 
         return new Command("key", "Create, list and revoke business API keys in the local store.") { create, list, revoke };
     }
+
+    /// <summary><c>wxhub status</c>: exit code 0 when every credential is valid, 1 when one is failing, expired or missing.</summary>
+    public static Command Status()
+    {
+        var status = new Command("status", "Show every credential with its time left, state and last error (exit code 1 when one is not valid).") { Data };
+        status.SetAction(async (parse, cancellation) =>
+        {
+            var rows = await Open(parse).GetRequiredService<CredentialReport>().ListAsync(cancellation);
+            if (rows.Count == 0)
+            {
+                Console.WriteLine("No apps are registered; see 'wxhub app add'.");
+                return 0;
+            }
+            Console.WriteLine($"{"APPID",-24} {"CREDENTIAL",-14} {"STATE",-8} {"TIME LEFT",-10} LAST ERROR");
+            foreach (var row in rows)
+            {
+                var error = row.LastError is { } e ? $"{e.At:u} {(e.ErrCode is { } code ? $"errcode {code}: " : "")}{e.Detail}" : "";
+                Console.WriteLine($"{row.Key.Appid,-24} {KindName(row.Key.Kind),-14} {row.State.ToString().ToLowerInvariant(),-8} {TimeLeft(row.TimeLeft),-10} {error}");
+            }
+            return rows.All(r => r.State == CredentialState.Valid) ? 0 : Unhealthy;
+        });
+        return status;
+    }
+
+    private static string KindName(CredentialKind kind) => kind switch
+    {
+        CredentialKind.AccessToken => "access_token",
+        CredentialKind.JsapiTicket => "jsapi_ticket",
+        _ => "wx_card_ticket",
+    };
+
+    private static string TimeLeft(TimeSpan? left) => left is { } l ? $"{(int)l.TotalHours}h{l.Minutes:D2}m{l.Seconds:D2}s" : "-";
 
     private static ServiceProvider Open(ParseResult parse)
     {

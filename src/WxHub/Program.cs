@@ -6,5 +6,6 @@ root.Subcommands.Add(ServeCommand.Create());
 root.Subcommands.Add(EmulatorCommand.Create());
 root.Subcommands.Add(AdminCommands.App());
 root.Subcommands.Add(AdminCommands.Key());
+root.Subcommands.Add(AdminCommands.Status());
 root.Subcommands.Add(UserCommands.Create());
 return await root.Parse(args).InvokeAsync();

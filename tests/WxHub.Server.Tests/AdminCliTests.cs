@@ -1,4 +1,6 @@
-using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using WxHub.Core.Credentials;
+using WxHub.Server.Hosting;
 using WxHub.Testing;
 
 namespace WxHub.Server.Tests;
@@ -51,23 +53,50 @@ public sealed class AdminCliTests : IDisposable
     {
         var help = await Wxhub("--help");
         Assert.Equal(0, help.ExitCode);
-        foreach (var verb in new[] { "serve", "emulator", "app", "key" }) Assert.Contains(verb, help.Output);
+        foreach (var verb in new[] { "serve", "emulator", "app", "key", "status" }) Assert.Contains(verb, help.Output);
         var version = await Wxhub("--version");
         Assert.Matches(@"^\d+\.\d+\.\d+", version.Output.Trim());
     }
 
-    private async Task<(int ExitCode, string Output, string Error)> Wxhub(params string[] args)
+    [Fact]
+    public async Task Status_lists_every_credential_with_time_left_state_and_last_error_and_exits_1_when_one_fails()
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "wxhub.dll"));
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        start.Environment["WXHUB_DATA"] = _data.Path;
-        using var process = Process.Start(start)!;
-        process.StandardInput.Close();
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(limit.Token);
-        return (process.ExitCode, await output, await error);
+        var empty = await Wxhub("status");
+        Assert.Equal(0, empty.ExitCode);
+        Assert.Contains("No apps", empty.Output);
+
+        Assert.Equal(0, (await Wxhub("app", "add", "--appid", "wxstatus00000001", "--secret", "s1", "--type", "official_account")).ExitCode);
+        var unfetched = await Wxhub("status");
+        Assert.Equal(1, unfetched.ExitCode); // no token fetched yet
+        Assert.Contains(" missing ", unfetched.Output);
+
+        Assert.Equal(0, (await Wxhub("app", "add", "--appid", "wxstatus00000002", "--secret", "s2", "--type", "official_account")).ExitCode);
+        // The server would have written these; the CLI runs on the real clock, so the token lives 90 minutes from now.
+        var now = TimeProvider.System.GetUtcNow();
+        await using (var services = new ServiceCollection().AddWxHubAdministration(new WxHubSettings { Data = _data.Path }).BuildServiceProvider())
+        {
+            await services.GetRequiredService<ICredentialStore>().SaveAsync(
+                new StoredCredential(new("wxstatus00000001", CredentialKind.AccessToken), "token-value-never-shown", now, now.AddHours(1).AddMinutes(30)));
+            await services.GetRequiredService<IRefreshEventStore>().AddAsync(new RefreshEvent(
+                new("wxstatus00000002", CredentialKind.AccessToken), now, RefreshReason.Demand, RefreshOutcome.Failed, 40164, "stable_token: add this IP to the whitelist"));
+        }
+
+        var status = await Wxhub("status");
+        Assert.Equal(1, status.ExitCode);
+        var lines = status.Output.Split('\n');
+        var valid = Assert.Single(lines, l => l.StartsWith("wxstatus00000001", StringComparison.Ordinal));
+        Assert.Contains("access_token", valid);
+        Assert.Contains(" valid ", valid);
+        Assert.Contains(" 1h", valid);
+        var failing = Assert.Single(lines, l => l.StartsWith("wxstatus00000002", StringComparison.Ordinal));
+        Assert.Contains(" failing ", failing);
+        Assert.Contains("errcode 40164: stable_token: add this IP to the whitelist", failing);
+        Assert.DoesNotContain("token-value-never-shown", status.Output);
+
+        Assert.Equal(0, (await Wxhub("app", "remove", "wxstatus00000002")).ExitCode);
+        Assert.Equal(0, (await Wxhub("status")).ExitCode);
     }
+
+    private Task<(int ExitCode, string Output, string Error)> Wxhub(params string[] args) =>
+        WxhubCli.RunAsync(new Dictionary<string, string> { ["WXHUB_DATA"] = _data.Path }, args);
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using WxHub.Core.Apps;
+using WxHub.Core.Diagnostics;
 using WxHub.Core.WeChat;
 
 namespace WxHub.Core.Credentials;
@@ -21,6 +22,8 @@ public sealed partial class CredentialManager(
     IRefreshEventStore events,
     CredentialSource source,
     DailyQuota quota,
+    WxHubMetrics metrics,
+    AlertWebhook alerts,
     IOptions<CredentialOptions> options,
     TimeProvider time,
     ILogger<CredentialManager> logger) : ICredentialProvider, IAppChangeListener, IHostedService, IDisposable
@@ -57,6 +60,13 @@ public sealed partial class CredentialManager(
     public async Task<CredentialLookup> GetAsync(CredentialKey key, CancellationToken cancellationToken = default)
     {
         var slot = await SlotAsync(key, cancellationToken);
+        var lookup = await LookupAsync(slot, cancellationToken);
+        if (lookup.Credential is not null) metrics.Served(key);
+        return lookup;
+    }
+
+    private async Task<CredentialLookup> LookupAsync(CredentialSlot slot, CancellationToken cancellationToken)
+    {
         if (Servable(slot) is { } held) return new(held, null);
         if (slot.Fault is { } fault && time.GetUtcNow() < fault.RetryAt) return new(null, fault);
         await StartRefresh(slot, RefreshReason.Demand).Task.WaitAsync(cancellationToken);
@@ -202,8 +212,10 @@ public sealed partial class CredentialManager(
         slot.ConsecutiveFailures++;
         var fault = fetched.TokenFault
             ?? FaultPolicy.For(slot.Key, fetched.Upstream!.Failure!, slot.ConsecutiveFailures, startedAt, quota.NextReset(), options.Value);
+        var entering = slot.Fault is null;
         fault = fault with { Since = slot.Fault?.Since ?? startedAt };
         slot.Fault = fault;
+        if (entering) alerts.CredentialFailing(slot.Key, fault);
         LogRefreshFailed(slot.Key, reason, fault.Error, fault.ErrCode, fault.RetryAt);
 
         var skipped = fetched.Upstream?.Failure?.Kind == UpstreamFailureKind.QuotaSpent || fetched.TokenFault is not null;
@@ -235,6 +247,7 @@ public sealed partial class CredentialManager(
 
     private async Task RecordAsync(RefreshEvent refreshEvent)
     {
+        metrics.Refreshed(refreshEvent);
         try
         {
             await events.AddAsync(refreshEvent, _stopping.Token);

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using WxHub.Core.Apps;
+using WxHub.Core.Diagnostics;
 using WxHub.Core.WeChat;
 
 namespace WxHub.Core.Credentials;
@@ -38,6 +39,16 @@ public static class CredentialServiceCollectionExtensions
         // No request logging: URLs carry AppSecrets and access tokens.
         services.AddHttpClient(WeChatAccessPoints.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan).RemoveAllLoggers();
 
+        services.AddMetrics();
+        services.AddSingleton<WxHubMetrics>();
+        services.AddOptions<AlertOptions>()
+            .Bind(configuration.GetSection(AlertOptions.SectionName))
+            .Validate(o => o.WebhookUrl is null || (o.WebhookUrl.IsAbsoluteUri && o.WebhookUrl.Scheme is "http" or "https"),
+                "Alerts:WebhookUrl must be an absolute http(s) URL.")
+            .Validate(o => o.QuotaThreshold is > 0 and <= 1, "Alerts:QuotaThreshold must be above 0 and at most 1 (0.8 = 80 %).")
+            .ValidateOnStart();
+        services.AddHttpClient(AlertWebhook.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(10)).RemoveAllLoggers();
+        services.AddSingleton<AlertWebhook>();
         services.AddSingleton<DailyQuota>();
         services.AddSingleton<WeChatAccessPoints>();
         services.AddSingleton<WeChatApiClient>();

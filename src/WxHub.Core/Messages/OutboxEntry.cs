@@ -50,6 +50,9 @@ public interface IOutboxStore
 
     Task<OutboxEntry?> GetAsync(string appid, string id, CancellationToken cancellationToken = default);
 
+    /// <summary>Entries not yet delivered (pending or in flight), across apps: the backlog.</summary>
+    Task<long> CountUndeliveredAsync(CancellationToken cancellationToken = default);
+
     /// <summary>The app's entries, newest first, optionally only those in <paramref name="state"/>.</summary>
     Task<IReadOnlyList<OutboxEntry>> ListAsync(string appid, DeliveryState? state, int limit, CancellationToken cancellationToken = default);
 

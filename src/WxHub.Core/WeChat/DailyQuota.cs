@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using WxHub.Core.Credentials;
+using WxHub.Core.Diagnostics;
 
 namespace WxHub.Core.WeChat;
 
@@ -8,7 +9,7 @@ namespace WxHub.Core.WeChat;
 /// Counts calls per app, endpoint and UTC day in the <see cref="IQuotaStore"/> and refuses a call that would go past
 /// the configured budget, so a busy or looping app cannot spend WeChat's daily quota (45009) for the rest of the day.
 /// </summary>
-public sealed class DailyQuota(IQuotaStore store, IOptions<WeChatApiOptions> options, TimeProvider time)
+public sealed class DailyQuota(IQuotaStore store, IOptions<WeChatApiOptions> options, WxHubMetrics metrics, AlertWebhook alerts, TimeProvider time)
 {
     // The day on which an (appid, endpoint) was found spent: later refusals that day need no store write.
     private readonly ConcurrentDictionary<(string Appid, string Endpoint), DateOnly> _spent = new();
@@ -19,7 +20,13 @@ public sealed class DailyQuota(IQuotaStore store, IOptions<WeChatApiOptions> opt
         var day = Today();
         if (_spent.TryGetValue((appid, endpoint), out var spentOn) && spentOn == day) return false;
         var count = await store.IncrementAsync(appid, endpoint, day, cancellationToken);
-        if (count <= options.Value.DailyQuotas.For(endpoint)) return true;
+        var budget = options.Value.DailyQuotas.For(endpoint);
+        if (count <= budget)
+        {
+            metrics.QuotaCounted(appid, endpoint);
+            alerts.QuotaCounted(appid, endpoint, count, budget);
+            return true;
+        }
         _spent[(appid, endpoint)] = day;
         return false;
     }

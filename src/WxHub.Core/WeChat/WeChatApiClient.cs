@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
+using WxHub.Core.Diagnostics;
 using WxHub.Protocol.Errors;
 
 namespace WxHub.Core.WeChat;
@@ -13,6 +14,7 @@ namespace WxHub.Core.WeChat;
 public sealed class WeChatApiClient(
     WeChatAccessPoints accessPoints,
     DailyQuota quota,
+    WxHubMetrics metrics,
     IOptions<WeChatApiOptions> options,
     TimeProvider time)
 {
@@ -67,6 +69,7 @@ public sealed class WeChatApiClient(
                     ? UpstreamResult.Success(issued)
                     : UpstreamResult.Fail(UpstreamFailureKind.MalformedAnswer, null, $"WeChat's answer to {endpoint} said success but lacked the credential or expires_in.");
             }
+            metrics.UpstreamError(endpoint, status.ErrCode);
             if (status.ErrCode == WeChatErrorCodes.SystemBusy && attempt < settings.BusyRetries)
             {
                 await Task.Delay(delay, time, cancellationToken);

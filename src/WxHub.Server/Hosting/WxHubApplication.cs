@@ -11,6 +11,9 @@ using WxHub.Server.Business;
 using WxHub.Server.Health;
 using WxHub.Server.Logins;
 using WxHub.Server.Messages;
+using WxHub.Server.Proxy;
+
+using WxHub.Server.Metrics;
 
 namespace WxHub.Server.Hosting;
 
@@ -46,15 +49,20 @@ public static class WxHubApplication
         builder.Services.AddWxHubCredentials(builder.Configuration);
         builder.Services.AddWxHubLogins(builder.Configuration);
         builder.Services.AddWxHubMessageServer(builder.Configuration);
+        builder.Services.AddWxHubProxy(builder.Configuration);
+
+        builder.Services.AddWxHubMetricsExport();
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
         app.MapHealthEndpoints();
+        app.MapMetrics();
         app.MapAdminApi();
         app.MapBusinessApi();
         app.MapLoginEndpoints();
         app.MapUserEndpoints();
         app.MapMessageServer();
+        app.MapWeChatProxy();
         return app;
     }
 }

@@ -1,6 +1,9 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+
+using WxHub.Core.Apps;
+using WxHub.Core.Identity;
 using WxHub.Core.Messages;
 using WxHub.Protocol.Messages;
 
@@ -16,6 +19,7 @@ public sealed partial class CallbackIngress(
     ICallbackStore callbacks,
     OutboxDispatcher dispatcher,
     CallbackMetrics metrics,
+    UserDirectory directory,
     TimeProvider time,
     IOptions<MessageServerOptions> options,
     ILogger<CallbackIngress> logger)
@@ -100,6 +104,8 @@ public sealed partial class CallbackIngress(
             return ((await callbacks.RecordDuplicateAsync(app.Appid, message.DeduplicationKey))?.ReplyXml, Task.CompletedTask);
         }
         metrics.Accepted(app.Appid);
+        // Every sender is a user of the app: the UnionID directory learns the pair (the unionid comes with a lookup).
+        if (!string.IsNullOrEmpty(message.FromUserName)) await directory.RecordAsync([new IdentitySighting(app.Appid, message.FromUserName)]);
         if (entries.Count > (sync is null ? 0 : 1)) dispatcher.Wake();
         if (sync is null) return (null, Task.CompletedTask);
 

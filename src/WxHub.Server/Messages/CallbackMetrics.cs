@@ -1,12 +1,14 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using WxHub.Core.Diagnostics;
+using WxHub.Core.Messages;
 
 namespace WxHub.Server.Messages;
 
 /// <summary>
 /// Counters of the message server: <c>wxhub.callbacks</c> (tags <c>outcome</c> = verified | accepted | duplicate |
 /// rejected, <c>reason</c> for rejects, <c>appid</c> for registered apps) and <c>wxhub.deliveries</c>
-/// (<c>outcome</c> = delivered | failed, <c>appid</c>).
+/// (<c>outcome</c> = delivered | failed, <c>appid</c>), and the gauge <see cref="WxHubMetrics.OutboxDepth"/>.
 /// </summary>
 public sealed class CallbackMetrics
 {
@@ -17,9 +19,12 @@ public sealed class CallbackMetrics
     private readonly Counter<long> _callbacks;
     private readonly Counter<long> _deliveries;
 
-    public CallbackMetrics(IMeterFactory meters)
+    public CallbackMetrics(IMeterFactory meters, IOutboxStore outbox)
     {
         var meter = meters.Create(MeterName);
+        // Read when scraped; SQLite answers a count from the index synchronously anyway.
+        meter.CreateObservableGauge(WxHubMetrics.OutboxDepth, () => outbox.CountUndeliveredAsync().GetAwaiter().GetResult(),
+            "{delivery}", "Deliveries to subscribers not yet acknowledged (pending or in flight).");
         _callbacks = meter.CreateCounter<long>(CallbacksCounter, "{callback}", "Callbacks from WeChat by outcome, with the reason of rejects.");
         _deliveries = meter.CreateCounter<long>(DeliveriesCounter, "{delivery}", "Delivery attempts to subscribers by outcome.");
     }
