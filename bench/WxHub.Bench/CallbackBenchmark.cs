@@ -38,61 +38,66 @@ internal static class CallbackBenchmark
         var loadBefore = Machine.LoadAverage();
         var key = EncodingAesKey.Generate();
         var data = Path.Combine(Path.GetTempPath(), "wxhub-bench-" + Guid.NewGuid().ToString("N"));
-
-        await using var echo = await Loopback.StartAsync(app => app.MapPost("/echo", async (HttpContext http) =>
+        try
         {
-            http.Response.ContentType = "text/xml";
-            await http.Request.Body.CopyToAsync(http.Response.Body);
-        }));
-        await using var subscriber = await Loopback.StartAsync(app => app.MapPost("/hook", () =>
-            Results.Text("""{"type":"text","content":"received"}""", "application/json")));
-        await using var hub = await Loopback.StartAsync(WxHubApplication.Build(new Dictionary<string, string?>
-        {
-            ["Urls"] = "http://127.0.0.1:0",
-            ["Data"] = data,
-            ["AdminKey"] = AdminKey,
-            ["Logging:LogLevel:Default"] = "Warning",
-            // Registered apps make WxHub fetch their tokens; keep that off the network (refused on loopback).
-            ["WeChatApi"] = "http://127.0.0.1:9",
-        }));
+            await using var echo = await Loopback.StartAsync(app => app.MapPost("/echo", async (HttpContext http) =>
+            {
+                http.Response.ContentType = "text/xml";
+                await http.Request.Body.CopyToAsync(http.Response.Body);
+            }));
+            await using var subscriber = await Loopback.StartAsync(app => app.MapPost("/hook", () =>
+                Results.Text("""{"type":"text","content":"received"}""", "application/json")));
+            await using var hub = await Loopback.StartAsync(WxHubApplication.Build(new Dictionary<string, string?>
+            {
+                ["Urls"] = "http://127.0.0.1:0",
+                ["Data"] = data,
+                ["AdminKey"] = AdminKey,
+                ["Logging:LogLevel:Default"] = "Warning",
+                // Registered apps make WxHub fetch their tokens; keep that off the network (refused on loopback).
+                ["WeChatApi"] = "http://127.0.0.1:9",
+            }));
 
-        using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency, UseProxy = false });
-        await SetUpAsync(client, hub.Address, subscriber.Address, key);
+            using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency, UseProxy = false });
+            await SetUpAsync(client, hub.Address, subscriber.Address, key);
 
-        var msgId = 0L;
-        List<Request> Batch(string appid, int count) =>
-            Enumerable.Range(0, count).Select(_ => Request.Push(hub.Address, appid, key, Interlocked.Increment(ref msgId))).ToList();
-        static List<Request> Echoes(Uri echoAddress, List<Request> pushes) => pushes.Select(p => p with { Url = new Uri(echoAddress, "/echo") }).ToList();
+            var msgId = 0L;
+            List<Request> Batch(string appid, int count) =>
+                Enumerable.Range(0, count).Select(_ => Request.Push(hub.Address, appid, key, Interlocked.Increment(ref msgId))).ToList();
+            static List<Request> Echoes(Uri echoAddress, List<Request> pushes) => pushes.Select(p => p with { Url = new Uri(echoAddress, "/echo") }).ToList();
 
-        // Warm-up: JIT, connection pools, SQLite pages.
-        var warm = Batch(ReplyingApp, Math.Min(500, messages));
-        await MeasureAsync(client, Echoes(echo.Address, warm), concurrency, Check.Echo);
-        await MeasureAsync(client, warm, concurrency, Check.EncryptedReply(key));
+            // Warm-up: JIT, connection pools, SQLite pages.
+            var warm = Batch(ReplyingApp, Math.Min(500, messages));
+            await MeasureAsync(client, Echoes(echo.Address, warm), concurrency, Check.Echo);
+            await MeasureAsync(client, warm, concurrency, Check.EncryptedReply(key));
 
-        var echoRates = new List<double>();
-        var replyRates = new List<double>();
-        var ackRates = new List<double>();
-        for (var round = 0; round < rounds; round++)
-        {
-            var replying = Batch(ReplyingApp, messages);
-            echoRates.Add(await MeasureAsync(client, Echoes(echo.Address, replying), concurrency, Check.Echo));
-            replyRates.Add(await MeasureAsync(client, replying, concurrency, Check.EncryptedReply(key)));
-            ackRates.Add(await MeasureAsync(client, Batch(AcknowledgingApp, messages), concurrency, Check.Acknowledged));
+            var echoRates = new List<double>();
+            var replyRates = new List<double>();
+            var ackRates = new List<double>();
+            for (var round = 0; round < rounds; round++)
+            {
+                var replying = Batch(ReplyingApp, messages);
+                echoRates.Add(await MeasureAsync(client, Echoes(echo.Address, replying), concurrency, Check.Echo));
+                replyRates.Add(await MeasureAsync(client, replying, concurrency, Check.EncryptedReply(key)));
+                ackRates.Add(await MeasureAsync(client, Batch(AcknowledgingApp, messages), concurrency, Check.Acknowledged));
+            }
+
+            double echoRate = BenchArgs.Median(echoRates), replyRate = BenchArgs.Median(replyRates), ackRate = BenchArgs.Median(ackRates);
+            Console.WriteLine($"Machine: {Machine.Describe()}");
+            Console.WriteLine($"Disk flush (4 KiB write + fsync) in the data folder, median of 50: {Machine.FlushLatency(data).TotalMilliseconds:0.0} ms; load average before the run: {loadBefore}.");
+            Console.WriteLine($"Workload: {rounds} rounds x {messages} safe-mode text messages, {concurrency} concurrent requests, loopback HTTP/1.1; medians.");
+            Console.WriteLine();
+            Console.WriteLine("| Path | messages/s | ratio to echo |");
+            Console.WriteLine("|---|---:|---:|");
+            Console.WriteLine($"| Plain Kestrel echo of the same bodies (baseline) | {echoRate:0} | 1.00 |");
+            Console.WriteLine($"| WxHub: verify + decrypt + dedupe (durable accept) + sync subscriber + encrypted passive reply | {replyRate:0} | {replyRate / echoRate:0.00} |");
+            Console.WriteLine($"| WxHub: verify + decrypt + dedupe (durable accept), no subscriber, empty acknowledgement | {ackRate:0} | {ackRate / echoRate:0.00} |");
+            return 0;
         }
-
-        double echoRate = BenchArgs.Median(echoRates), replyRate = BenchArgs.Median(replyRates), ackRate = BenchArgs.Median(ackRates);
-        Console.WriteLine($"Machine: {Machine.Describe()}");
-        Console.WriteLine($"Disk flush (4 KiB write + fsync) in the data folder, median of 50: {Machine.FlushLatency(data).TotalMilliseconds:0.0} ms; load average before the run: {loadBefore}.");
-        Console.WriteLine($"Workload: {rounds} rounds x {messages} safe-mode text messages, {concurrency} concurrent requests, loopback HTTP/1.1; medians.");
-        Console.WriteLine();
-        Console.WriteLine("| Path | messages/s | ratio to echo |");
-        Console.WriteLine("|---|---:|---:|");
-        Console.WriteLine($"| Plain Kestrel echo of the same bodies (baseline) | {echoRate:0} | 1.00 |");
-        Console.WriteLine($"| WxHub: verify + decrypt + dedupe (durable accept) + sync subscriber + encrypted passive reply | {replyRate:0} | {replyRate / echoRate:0.00} |");
-        Console.WriteLine($"| WxHub: verify + decrypt + dedupe (durable accept), no subscriber, empty acknowledgement | {ackRate:0} | {ackRate / echoRate:0.00} |");
-
-        try { Directory.Delete(data, recursive: true); } catch (IOException) { }
-        return 0;
+        finally
+        {
+            // The servers are stopped when the try block ends, before this runs.
+            try { Directory.Delete(data, recursive: true); } catch (IOException) { }
+        }
     }
 
     private static async Task SetUpAsync(HttpClient client, Uri hub, Uri subscriber, EncodingAesKey key)
