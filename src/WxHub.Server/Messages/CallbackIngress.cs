@@ -97,15 +97,19 @@ public sealed partial class CallbackIngress(
         var entries = wanted.Select(s => new OutboxEntry(
             MessageIds.Delivery(), app.Appid, callback.Id, s.Id, s == sync ? DeliveryState.InFlight : DeliveryState.Pending, 0, now, null, now, null)).ToList();
 
-        if (!await callbacks.AcceptAsync(callback, entries))
+        // Every sender is a user of the app: the UnionID directory learns the pair (the unionid comes with a lookup). Both
+        // writes are queued together so that they usually share one group commit (recording a sender twice is harmless).
+        var accepting = callbacks.AcceptAsync(callback, entries);
+        var seen = directory.RecordAsync([new IdentitySighting(app.Appid, message.FromUserName)]);
+        var accepted = await accepting;
+        await seen;
+        if (!accepted)
         {
             // Accepted before, by an attempt that has finished (or by a process that has since stopped).
             metrics.Duplicate(app.Appid);
             return ((await callbacks.RecordDuplicateAsync(app.Appid, message.DeduplicationKey))?.ReplyXml, Task.CompletedTask);
         }
         metrics.Accepted(app.Appid);
-        // Every sender is a user of the app: the UnionID directory learns the pair (the unionid comes with a lookup).
-        if (!string.IsNullOrEmpty(message.FromUserName)) await directory.RecordAsync([new IdentitySighting(app.Appid, message.FromUserName)]);
         if (entries.Count > (sync is null ? 0 : 1)) dispatcher.Wake();
         if (sync is null) return (null, Task.CompletedTask);
 

@@ -24,9 +24,10 @@ public sealed class SqlUserDirectoryStore(SqlDatabase database) : IUserDirectory
     public async Task RecordAsync(IReadOnlyCollection<IdentitySighting> sightings, DateTimeOffset at, CancellationToken cancellationToken = default)
     {
         if (sightings.Count == 0) return;
-        await database.TransactAsync(async transaction =>
+        // Through the write queue: callbacks record their sender on every push, beside the push's own accept.
+        await database.WriteAsync(async transaction =>
         {
-            await RecordAsync(transaction, sightings, at, cancellationToken);
+            await RecordAsync(transaction, sightings, at, CancellationToken.None);
             return sightings.Count;
         }, cancellationToken);
     }
