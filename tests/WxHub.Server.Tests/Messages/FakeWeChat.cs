@@ -27,8 +27,6 @@ public sealed class FakeWeChat(HttpClient client, string appid, string token, En
 {
     public const string OriginalId = "gh_0123456789ab";
 
-    public string Appid => appid;
-
     public EncodingAesKey? Key { get; set; } = key;
 
     public Task<HttpResponseMessage> VerifyUrlAsync(string echostr, Tampering? tampering = null)

@@ -58,12 +58,12 @@ public sealed class SqlCallbackStore(SqlDatabase database) : ICallbackStore
         r.GetString(2),
         r.FromUnixMs(3),
         r.GetString(4),
-        r.IsDBNull(5) ? null : r.GetString(5),
+        r.GetStringOrNull(5),
         r.GetString(6),
         Enum.Parse<CallbackEncryption>(r.GetString(7)),
         Enum.Parse<PushFormat>(r.GetString(8)),
         r.GetString(9),
         Enum.Parse<CallbackOutcome>(r.GetString(10)),
-        r.IsDBNull(11) ? null : r.GetString(11),
+        r.GetStringOrNull(11),
         r.GetInt32(12));
 }

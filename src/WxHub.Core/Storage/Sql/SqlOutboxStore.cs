@@ -87,7 +87,7 @@ public sealed class SqlOutboxStore(SqlDatabase database) : IOutboxStore
         Enum.Parse<DeliveryState>(r.GetString(4)),
         r.GetInt32(5),
         r.FromUnixMs(6),
-        r.IsDBNull(7) ? null : r.GetString(7),
+        r.GetStringOrNull(7),
         r.FromUnixMs(8),
         r.IsDBNull(9) ? null : r.FromUnixMs(9));
 }
