@@ -1,12 +1,32 @@
 #!/usr/bin/env bash
-# Runs every test. Installs what the tests need first, then builds once and runs each test project,
-# writing one TRX file per project to artifacts/test-results (read by .ci/run).
+# Runs every test. Installs what the tests need first (PostgreSQL from Debian's packages) and starts a throwaway
+# PostgreSQL server for them, then builds once and runs each test project, writing one TRX file per project to
+# artifacts/test-results (read by .ci/run). The server and its folder are removed at exit, whatever happened.
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$root"
 results="$root/artifacts/test-results"
 rm -rf "$results"
 mkdir -p "$results"
+
+# PostgreSQL: installed once per machine, when initdb/pg_ctl are not found (on PATH or under /usr/lib/postgresql).
+if ! tests/throwaway-postgres.sh installed; then
+  echo "test.sh: installing PostgreSQL from Debian's packages"
+  if [[ $EUID -eq 0 ]]; then sudo=(); else sudo=(sudo); fi
+  if ! { "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
+         "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; }; then
+    echo "test.sh: could not install PostgreSQL (apt-get install postgresql)" >&2
+    exit 1
+  fi
+fi
+pg_folder="${TMPDIR:-/tmp}/wxhub-pg-$$-$RANDOM"
+trap 'tests/throwaway-postgres.sh stop "$pg_folder"' EXIT
+trap 'exit 130' INT TERM
+if ! WXHUB_TEST_POSTGRES="$(tests/throwaway-postgres.sh start "$pg_folder")"; then
+  echo "test.sh: could not start the throwaway PostgreSQL server" >&2
+  exit 1
+fi
+export WXHUB_TEST_POSTGRES
 
 if ! dotnet build WxHub.slnx -c Debug -nologo -v minimal; then
   echo "test.sh: build failed" >&2

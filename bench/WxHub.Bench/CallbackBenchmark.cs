@@ -32,9 +32,10 @@ internal static class CallbackBenchmark
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var messages = Option(args, "--messages", 3000);
-        var concurrency = Option(args, "--concurrency", 32);
-        var rounds = Option(args, "--rounds", 3);
+        var messages = BenchArgs.Option(args, "--messages", 3000);
+        var concurrency = BenchArgs.Option(args, "--concurrency", 32);
+        var rounds = BenchArgs.Option(args, "--rounds", 3);
+        var loadBefore = Machine.LoadAverage();
         var key = EncodingAesKey.Generate();
         var data = Path.Combine(Path.GetTempPath(), "wxhub-bench-" + Guid.NewGuid().ToString("N"));
 
@@ -51,6 +52,8 @@ internal static class CallbackBenchmark
             ["Data"] = data,
             ["AdminKey"] = AdminKey,
             ["Logging:LogLevel:Default"] = "Warning",
+            // Registered apps make WxHub fetch their tokens; keep that off the network (refused on loopback).
+            ["WeChatApi"] = "http://127.0.0.1:9",
         }));
 
         using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency, UseProxy = false });
@@ -77,8 +80,9 @@ internal static class CallbackBenchmark
             ackRates.Add(await MeasureAsync(client, Batch(AcknowledgingApp, messages), concurrency, Check.Acknowledged));
         }
 
-        double echoRate = Median(echoRates), replyRate = Median(replyRates), ackRate = Median(ackRates);
+        double echoRate = BenchArgs.Median(echoRates), replyRate = BenchArgs.Median(replyRates), ackRate = BenchArgs.Median(ackRates);
         Console.WriteLine($"Machine: {Machine.Describe()}");
+        Console.WriteLine($"Disk flush (4 KiB write + fsync) in the data folder, median of 50: {Machine.FlushLatency(data).TotalMilliseconds:0.0} ms; load average before the run: {loadBefore}.");
         Console.WriteLine($"Workload: {rounds} rounds x {messages} safe-mode text messages, {concurrency} concurrent requests, loopback HTTP/1.1; medians.");
         Console.WriteLine();
         Console.WriteLine("| Path | messages/s | ratio to echo |");
@@ -124,13 +128,6 @@ internal static class CallbackBenchmark
         return requests.Count / watch.Elapsed.TotalSeconds;
     }
 
-    private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
-
-    private static int Option(string[] args, string name, int fallback)
-    {
-        var at = Array.IndexOf(args, name);
-        return at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
-    }
 
     /// <summary>A push as WeChat sends it in safe mode, signed and encrypted before the clock starts.</summary>
     private sealed record Request(Uri Url, string Body)

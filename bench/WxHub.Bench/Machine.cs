@@ -9,6 +9,33 @@ internal static class Machine
         $"{CpuModel()}, {Environment.ProcessorCount} logical CPUs, {MemoryGiB()} GiB RAM; {RuntimeInformation.OSDescription} " +
         $"({RuntimeInformation.OSArchitecture}); .NET {Environment.Version}; data folder on {FileSystemOf(Path.GetTempPath())}";
 
+    /// <summary>
+    /// The median time to write 4 KiB and flush it to disk in <paramref name="folder"/>: what every durable commit waits
+    /// for, and so what bounds a durable accept, measured in the same run as the figures it explains.
+    /// </summary>
+    public static TimeSpan FlushLatency(string folder)
+    {
+        Directory.CreateDirectory(folder);
+        var path = Path.Combine(folder, "flush-probe");
+        var block = new byte[4096];
+        var times = new List<TimeSpan>();
+        using (var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1, FileOptions.None))
+        {
+            for (var i = 0; i < 50; i++)
+            {
+                var start = System.Diagnostics.Stopwatch.GetTimestamp();
+                file.Write(block);
+                file.Flush(flushToDisk: true);
+                times.Add(System.Diagnostics.Stopwatch.GetElapsedTime(start));
+            }
+        }
+        File.Delete(path);
+        return times.Order().ElementAt(times.Count / 2);
+    }
+
+    /// <summary>The 1-minute load average: other work on the machine shares its CPUs and disk with the measurement.</summary>
+    public static string LoadAverage() => ReadLines("/proc/loadavg").FirstOrDefault()?.Split(' ')[0] ?? "?";
+
     private static string CpuModel() =>
         ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim()
         ?? RuntimeInformation.ProcessArchitecture.ToString();

@@ -1,68 +1,58 @@
-using System.Security.Cryptography;
+using Microsoft.Data.Sqlite;
 using System.Text;
 using WxHub.Core.Access;
 using WxHub.Core.Apps;
 using WxHub.Core.Credentials;
 using WxHub.Core.Secrets;
+using WxHub.Core.Storage.Sql;
 using WxHub.Core.Storage.Sqlite;
 using WxHub.Testing;
 
 namespace WxHub.Core.Tests;
 
-public sealed class SqliteStoreTests : StoreContract, IDisposable
+public sealed class SqliteStoreTests : StoreContract
 {
-    private readonly TempDirectory _data;
-    private readonly byte[] _masterKey;
-    private readonly SqliteDatabase _database;
-    private readonly SecretProtector _protector;
+    private readonly TempDirectory _data = new();
 
-    public SqliteStoreTests() : this(new TempDirectory(), RandomNumberGenerator.GetBytes(MasterKey.Size)) { }
+    protected override Task CreateStorageAsync() => Task.CompletedTask;
 
-    private SqliteStoreTests(TempDirectory data, byte[] masterKey)
+    protected override SqlDatabase OpenDatabase() => new SqliteDatabase(_data.Path);
+
+    protected override Task DeleteStorageAsync()
     {
-        _data = data;
-        _masterKey = masterKey;
-        _database = new SqliteDatabase(data.Path);
-        _protector = new SecretProtector(masterKey);
-    }
-
-    protected override IAppStore Apps => new SqliteAppStore(_database, _protector);
-    protected override ICredentialStore Credentials => new SqliteCredentialStore(_database, _protector);
-    protected override IRefreshEventStore Events => new SqliteRefreshEventStore(_database);
-    protected override IQuotaStore Quotas => new SqliteQuotaStore(_database);
-    protected override IApiKeyStore Keys => new SqliteApiKeyStore(_database);
-
-    protected override StoreContract Reopen() => new SqliteStoreTests(_data, _masterKey);
-
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        SqliteConnection.ClearAllPools();
         _data.Dispose();
+        return Task.CompletedTask;
     }
 
     [Fact]
     public async Task The_database_file_holds_no_secret_or_token_in_the_clear()
     {
-        const string secret = "0123456789abcdef0123456789abcdef";
-        const string aesKey = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG";
-        const string token = "ACCESS_TOKEN_x7Q9-very-secret-token-value";
-        await Apps.AddAsync(App("wx-grep", secret) with { EncodingAesKey = aesKey });
-        await Credentials.SaveAsync(new StoredCredential(new CredentialKey("wx-grep", CredentialKind.AccessToken), token, T0, T0.AddHours(2)));
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-
-        var bytes = Directory.GetFiles(_data.Path, SqliteDatabase.FileName + "*").SelectMany(File.ReadAllBytes).ToArray();
-        Assert.NotEmpty(bytes);
-        foreach (var needle in new[] { secret, aesKey, token })
-            Assert.Equal(-1, bytes.AsSpan().IndexOf(Encoding.UTF8.GetBytes(needle)));
-        Assert.Equal(token, (await Credentials.GetAsync(new CredentialKey("wx-grep", CredentialKind.AccessToken)))!.Value);
+        var secrets = await StoreSecretsAsync();
+        SqliteConnection.ClearAllPools();
+        AssertHoldsNone([.. Directory.GetFiles(_data.Path, SqliteDatabase.FileName + "*").SelectMany(File.ReadAllBytes)], secrets);
     }
 
     [Fact]
-    public async Task A_different_master_key_cannot_read_the_secrets()
+    public async Task A_failing_write_is_rolled_back_alone_and_the_others_in_its_group_commit()
     {
-        await Apps.AddAsync(App("wx-mk"));
-        var other = new SqliteAppStore(_database, new SecretProtector(RandomNumberGenerator.GetBytes(MasterKey.Size)));
-        await Assert.ThrowsAnyAsync<CryptographicException>(() => other.GetAsync("wx-mk"));
+        await Apps.AddAsync(App("wx-group"));
+        var writes = Enumerable.Range(0, 20).Select(i => i % 5 == 0
+            ? Database.WriteAsync(async transaction =>
+            {
+                await using var command = transaction.Connection!.CreateCommand();
+                command.Transaction = transaction;
+                command.CommandText = "INSERT INTO callbacks (id) VALUES ('broken')";
+                return await command.ExecuteNonQueryAsync() == 1;
+            })
+            : Callbacks.AcceptAsync(Callback("wx-group", $"{i}", id: $"cb_{i}"), [])).ToList();
+
+        foreach (var (write, i) in writes.Select((w, i) => (w, i)))
+        {
+            if (i % 5 == 0) await Assert.ThrowsAsync<SqliteException>(() => write);
+            else Assert.True(await write);
+        }
+        Assert.Equal(16, (await Callbacks.ListAsync("wx-group", 100)).Count);
     }
 
     [Fact]

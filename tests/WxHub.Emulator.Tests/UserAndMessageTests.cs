@@ -175,4 +175,38 @@ public sealed class UserAndMessageTests : IAsyncLifetime
         var token = String(await _wx.GetJsonAsync($"/cgi-bin/token?grant_type=client_credential&appid=wxoa&secret={Secret}"), "access_token");
         Error(40007, await _wx.GetJsonAsync($"/cgi-bin/media/get?access_token={token}&media_id={image}"));
     }
+
+    [Fact]
+    public async Task Media_uploads_as_a_multipart_form_and_downloads_unchanged()
+    {
+        var bytes = Enumerable.Range(0, 70_000).Select(i => (byte)(i * 7)).ToArray();
+        using var form = new MultipartFormDataContent { { new ByteArrayContent(bytes) { Headers = { ContentType = new("image/png") } }, "media", "cat.png" } };
+
+        using var uploaded = await _wx.Client.PostAsync($"/cgi-bin/media/upload?access_token={_token}&type=image", form);
+        var answer = JsonDocument.Parse(await uploaded.Content.ReadAsStringAsync()).RootElement;
+
+        Assert.Equal("image", String(answer, "type"));
+        Assert.True(answer.GetProperty("created_at").GetInt64() > 0);
+        using var file = await _wx.Client.GetAsync($"/cgi-bin/media/get?access_token={_token}&media_id={String(answer, "media_id")}");
+        Assert.Equal("image/png", file.Content.Headers.ContentType!.MediaType);
+        Assert.Equal(bytes, await file.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
+    public async Task A_media_upload_without_a_file_or_with_an_unknown_type_is_refused()
+    {
+        using var empty = new MultipartFormDataContent { { new StringContent("x"), "other" } };
+        using var noFile = await _wx.Client.PostAsync($"/cgi-bin/media/upload?access_token={_token}&type=image", empty);
+        Error(41005, JsonDocument.Parse(await noFile.Content.ReadAsStringAsync()).RootElement);
+
+        using var thumb = new MultipartFormDataContent { { new ByteArrayContent([1, 2, 3]), "media", "t.jpg" } };
+        using var wrongType = await _wx.Client.PostAsync($"/cgi-bin/media/upload?access_token={_token}&type=pdf", thumb);
+        Error(40004, JsonDocument.Parse(await wrongType.Content.ReadAsStringAsync()).RootElement);
+
+        using var notMultipart = await _wx.Client.PostAsync($"/cgi-bin/media/upload?access_token={_token}&type=image", new StringContent("{}"));
+        Error(41005, JsonDocument.Parse(await notMultipart.Content.ReadAsStringAsync()).RootElement);
+
+        using var thumbAnswer = await _wx.Client.PostAsync($"/cgi-bin/media/upload?access_token={_token}&type=thumb", thumb);
+        Assert.False(string.IsNullOrEmpty(String(JsonDocument.Parse(await thumbAnswer.Content.ReadAsStringAsync()).RootElement, "thumb_media_id")));
+    }
 }

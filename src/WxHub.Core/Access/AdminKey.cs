@@ -5,8 +5,8 @@ using WxHub.Core.Secrets;
 namespace WxHub.Core.Access;
 
 /// <summary>
-/// The key of the admin API. From configuration (<c>WXHUB_ADMIN_KEY</c>), else <c>&lt;data&gt;/admin-key</c>, which is
-/// created (mode 0600) on first start. Only its hash is held in memory.
+/// The key of the admin API. From configuration (<c>WXHUB_ADMIN_KEY</c>), else, for the embedded store only,
+/// <c>&lt;data&gt;/admin-key</c>, which is created (mode 0600) on first start. Only its hash is held in memory.
 /// </summary>
 public sealed class AdminKey
 {
@@ -34,6 +34,12 @@ public sealed class AdminKey
         PrivateFile.WriteNew(path, key + "\n");
         return new AdminKey(key, path);
     }
+
+    /// <summary>The key from configuration only, for a store shared by several instances that must all accept it.</summary>
+    public static AdminKey Require(string? configured, string why) =>
+        string.IsNullOrWhiteSpace(configured)
+            ? throw new InvalidOperationException($"{why}: set WXHUB_ADMIN_KEY (AdminKey in appsettings.json) to the same admin API key on every instance, for example 'wxa_' followed by the output of 'openssl rand -hex 32'.")
+            : new AdminKey(configured.Trim(), null);
 
     public bool Verify(string? presented) =>
         presented is not null

@@ -16,5 +16,8 @@ public static class ApiScopes
     /// <summary>The UnionID directory.</summary>
     public const string Users = "users";
 
-    public static readonly IReadOnlyList<string> All = [AccessToken, Tickets, JsSdk, OAuth, MiniProgram, Users];
+    /// <summary>Calls to WeChat's API through WxHub's proxy (<c>/wechat-api/{appid}/...</c>), which adds the credential.</summary>
+    public const string Proxy = "proxy";
+
+    public static readonly IReadOnlyList<string> All = [AccessToken, Tickets, JsSdk, OAuth, MiniProgram, Users, Proxy];
 }

@@ -23,4 +23,10 @@ public interface IBackfillStore
     Task<BackfillProgress?> GetAsync(string appid, CancellationToken cancellationToken = default);
 
     Task SaveAsync(BackfillProgress progress, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Records a batch of followers in the directory together with the progress that counts them, in one transaction:
+    /// a resumed run never records a batch twice nor skips one, and each batch costs one commit.
+    /// </summary>
+    Task SaveAsync(BackfillProgress progress, IReadOnlyCollection<IdentitySighting> batch, CancellationToken cancellationToken = default);
 }

@@ -1,6 +1,7 @@
 using WxHub.Core.Apps;
 using WxHub.Core.Credentials;
 using WxHub.Core.WeChat;
+using WxHub.Protocol.Users;
 
 namespace WxHub.Core.Identity;
 
@@ -12,7 +13,6 @@ namespace WxHub.Core.Identity;
 public sealed class FollowerBackfill(
     IAppStore apps,
     IBackfillStore progressStore,
-    IUserDirectoryStore directory,
     WeChatIdentityClient wechat,
     AppTokenCalls tokenCalls,
     TimeProvider time)
@@ -57,17 +57,22 @@ public sealed class FollowerBackfill(
             var openids = page.Value.Openids;
             progress = progress with { Total = page.Value.Total };
 
-            for (var offset = progress.PageOffset; offset < openids.Count; offset += WeChatIdentityClient.BatchGetLimit)
+            // The next batch is asked for while the current one is written: WeChat's latency and the commit overlap.
+            Task<Outcome<IReadOnlyList<WeChatUser>>>? Fetch(int offset) => offset < openids.Count
+                ? tokenCalls.CallAsync(appid, (token, ct) => wechat.BatchGetUserInfoAsync(token, Batch(openids, offset), ct), cancellationToken)
+                : null;
+            var fetching = Fetch(progress.PageOffset);
+            while (fetching is not null)
             {
-                var batch = openids.Skip(offset).Take(WeChatIdentityClient.BatchGetLimit).ToList();
-                var users = await tokenCalls.CallAsync(appid, (token, ct) => wechat.BatchGetUserInfoAsync(token, batch, ct), cancellationToken);
+                var users = await fetching;
                 if (!users.Succeeded) return await FailAsync(progress, users.Problem, cancellationToken);
+                var offset = progress.PageOffset;
+                var count = Math.Min(WeChatIdentityClient.BatchGetLimit, openids.Count - offset);
+                fetching = Fetch(offset + count);
 
-                var now = time.GetUtcNow();
+                progress = progress with { PageOffset = offset + count, Recorded = progress.Recorded + count, UpdatedAt = time.GetUtcNow() };
                 var sightings = users.Value.Where(u => !string.IsNullOrEmpty(u.Openid)).Select(u => new IdentitySighting(appid, u.Openid!, u.Unionid, u)).ToList();
-                await directory.RecordAsync(sightings, now, cancellationToken);
-                progress = progress with { PageOffset = offset + batch.Count, Recorded = progress.Recorded + batch.Count, UpdatedAt = now };
-                await progressStore.SaveAsync(progress, cancellationToken);
+                await progressStore.SaveAsync(progress, sightings, cancellationToken);
                 report?.Invoke(progress);
             }
 
@@ -89,6 +94,9 @@ public sealed class FollowerBackfill(
             }
         }
     }
+
+    private static List<string> Batch(IReadOnlyList<string> openids, int offset) =>
+        openids.Skip(offset).Take(WeChatIdentityClient.BatchGetLimit).ToList();
 
     private async Task<Outcome<BackfillProgress>> FailAsync(BackfillProgress progress, Problem problem, CancellationToken cancellationToken)
     {

@@ -1,3 +1,5 @@
+using WxHub.Protocol.Users;
+
 namespace WxHub.Core.Identity;
 
 /// <summary>

@@ -5,6 +5,7 @@ using WxHub.Core.Identity;
 using WxHub.Core.WeChat;
 using WxHub.Protocol.Errors;
 using WxHub.Protocol.OAuth;
+using WxHub.Protocol.Users;
 
 namespace WxHub.Core.OAuth;
 

@@ -1,4 +1,4 @@
-using WxHub.Core.Identity;
+using WxHub.Protocol.Users;
 
 namespace WxHub.Core.OAuth;
 

@@ -3,8 +3,8 @@ using System.Security.Cryptography;
 namespace WxHub.Core.Secrets;
 
 /// <summary>
-/// The key that encrypts every secret at rest: from configuration (<c>WXHUB_MASTER_KEY</c>, base64 of 32 bytes) or from
-/// <c>&lt;data&gt;/master.key</c>, which is created with mode 0600 on first start.
+/// The key that encrypts every secret at rest: from configuration (<c>WXHUB_MASTER_KEY</c>, base64 of 32 bytes) or, for
+/// the embedded store only, from <c>&lt;data&gt;/master.key</c>, which is created with mode 0600 on first start.
 /// </summary>
 public static class MasterKey
 {
@@ -22,6 +22,15 @@ public static class MasterKey
         PrivateFile.WriteNew(path, Convert.ToBase64String(key));
         return key;
     }
+
+    /// <summary>
+    /// The key from configuration only, for a store shared by several instances: they must all use the same key, so
+    /// none may invent one in its own data folder.
+    /// </summary>
+    public static byte[] Require(string? configured, string why) =>
+        string.IsNullOrWhiteSpace(configured)
+            ? throw new InvalidOperationException($"{why}: set WXHUB_MASTER_KEY (MasterKey in appsettings.json) to the same base64 of {Size} bytes on every instance, for example from 'openssl rand -base64 32'.")
+            : Decode(configured, "WXHUB_MASTER_KEY");
 
     private static byte[] Decode(string text, string source)
     {

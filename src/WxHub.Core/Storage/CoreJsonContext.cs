@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
-using WxHub.Core.Identity;
 using WxHub.Core.OAuth;
+using WxHub.Protocol.Users;
 
 namespace WxHub.Core.Storage;
 

@@ -1,8 +1,8 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using WxHub.Core.Identity;
 using WxHub.Protocol.Errors;
+using WxHub.Protocol.Users;
 
 namespace WxHub.Core.WeChat;
 

@@ -1,5 +1,5 @@
 using System.Text.Json.Serialization;
-using WxHub.Core.Identity;
+using WxHub.Protocol.Users;
 
 namespace WxHub.Core.WeChat;
 

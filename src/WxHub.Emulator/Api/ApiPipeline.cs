@@ -53,6 +53,18 @@ internal static class ApiPipeline
         routes.MapMethods(path, [HttpMethods.Get, HttpMethods.Post], http => RunAsync(http, state, call =>
             call.IsPost ? handler(call) : throw new WeChatError(WeChatErrors.RequirePost)));
 
+    /// <summary>
+    /// Maps a WeChat POST endpoint whose body needs asynchronous reading (a multipart upload): <paramref name="read"/>
+    /// runs outside the state lock and must not throw (null for a body it cannot read), then the handler runs as usual.
+    /// </summary>
+    public static void MapWeChatPost<T>(this IEndpointRouteBuilder routes, string path, EmulatorState state, Func<ApiCall, Task<T?>> read, Func<ApiCall, T?, IResult> handler) where T : class =>
+        routes.MapMethods(path, [HttpMethods.Get, HttpMethods.Post], async http =>
+        {
+            var call = ApiCall.Of(http);
+            var input = call.IsPost ? await read(call) : null;
+            await RunAsync(http, state, c => c.IsPost ? handler(c, input) : throw new WeChatError(WeChatErrors.RequirePost));
+        });
+
     /// <summary>Maps a browser page; what cannot go on is shown as an HTML error page.</summary>
     public static void MapWeChatPage(this IEndpointRouteBuilder routes, string path, EmulatorState state, Func<ApiCall, IResult> handler) =>
         routes.MapGet(path, http =>

@@ -21,6 +21,7 @@ internal static class WeChatErrors
     public const int InvalidCredential = 40001;
     public const int InvalidGrantType = 40002;
     public const int InvalidOpenId = 40003;
+    public const int InvalidMediaType = 40004;
     public const int InvalidMediaId = 40007;
     public const int InvalidMessageType = 40008;
     public const int InvalidAppId = 40013;
@@ -36,6 +37,7 @@ internal static class WeChatErrors
     public const int AccessTokenMissing = 41001;
     public const int AppIdMissing = 41002;
     public const int AppSecretMissing = 41004;
+    public const int MediaDataMissing = 41005;
     public const int CodeMissing = 41008;
     public const int AccessTokenExpired = 42001;
     public const int RefreshTokenExpired = 42002;
@@ -67,6 +69,7 @@ internal static class WeChatErrors
         InvalidCredential => "invalid credential, access_token is invalid or not latest",
         InvalidGrantType => "invalid grant_type",
         InvalidOpenId => "invalid openid",
+        InvalidMediaType => "invalid media type",
         InvalidMediaId => "invalid media_id",
         InvalidMessageType => "invalid message type",
         InvalidAppId => "invalid appid",
@@ -82,6 +85,7 @@ internal static class WeChatErrors
         AccessTokenMissing => "access_token missing",
         AppIdMissing => "appid missing",
         AppSecretMissing => "appsecret missing",
+        MediaDataMissing => "media data missing",
         CodeMissing => "missing code",
         AccessTokenExpired => "access_token expired",
         RefreshTokenExpired => "refresh_token expired",

@@ -42,6 +42,7 @@ namespace WxHub.Emulator.Json;
 [JsonSerializable(typeof(FollowerListBody))]
 [JsonSerializable(typeof(TemplateSentBody))]
 [JsonSerializable(typeof(VideoUrlBody))]
+[JsonSerializable(typeof(MediaUploadedBody))]
 [JsonSerializable(typeof(UserRegistration))]
 [JsonSerializable(typeof(UserView))]
 [JsonSerializable(typeof(JsCodeRequest))]

@@ -8,7 +8,7 @@ using WxHub.Emulator.Json;
 
 namespace WxHub.Emulator.Messages;
 
-/// <summary>Messages an account sends and media it downloads (reference §7).</summary>
+/// <summary>Messages an account sends and media it uploads and downloads (reference §7).</summary>
 internal sealed class MessageEndpoints(EmulatorState state, ApiGuard guard)
 {
     /// <summary>Each customer-service msgtype and the fields its payload object must have.</summary>
@@ -28,11 +28,21 @@ internal sealed class MessageEndpoints(EmulatorState state, ApiGuard guard)
         ["link"] = ["title", "url"],
     };
 
+    /// <summary>The media types <c>/cgi-bin/media/upload</c> takes, and the content type assumed when the part names none.</summary>
+    private static readonly Dictionary<string, string> UploadTypes = new(StringComparer.Ordinal)
+    {
+        ["image"] = "image/jpeg",
+        ["voice"] = "audio/amr",
+        ["video"] = "video/mp4",
+        ["thumb"] = "image/jpeg",
+    };
+
     public void Map(IEndpointRouteBuilder routes)
     {
         routes.MapWeChatPost("/cgi-bin/message/custom/send", state, SendCustom);
         routes.MapWeChatPost("/cgi-bin/message/template/send", state, SendTemplate);
         routes.MapWeChatGet("/cgi-bin/media/get", state, GetMedia);
+        routes.MapWeChatPost("/cgi-bin/media/upload", state, call => UploadedFile.ReadAsync(call, "media"), UploadMedia);
     }
 
     /// <summary>Allowed only inside the user's service window (45015 outside, 45047 when its messages are used up).</summary>
@@ -85,6 +95,23 @@ internal sealed class MessageEndpoints(EmulatorState state, ApiGuard guard)
         }
         call.Http.Response.Headers.CacheControl = "no-cache, must-revalidate";
         return Results.Bytes(item.Content, item.ContentType, item.MediaId + item.FileExtension);
+    }
+
+    /// <summary>
+    /// Temporary media from a multipart form (field <c>media</c>): 40004 for an unknown <c>type</c>, 41005 without a file.
+    /// A thumb answers <c>thumb_media_id</c>, the others <c>media_id</c>.
+    /// </summary>
+    private IResult UploadMedia(ApiCall call, UploadedFile? file)
+    {
+        var account = guard.AccessToken(call);
+        var type = call.Query("type");
+        if (type is null || !UploadTypes.TryGetValue(type, out var assumedContentType)) throw new WeChatError(WeChatErrors.InvalidMediaType);
+        if (file is null || file.Content.Length == 0) throw new WeChatError(WeChatErrors.MediaDataMissing);
+        var contentType = file.ContentType is { Length: > 0 } named && named != "application/octet-stream" ? named : assumedContentType;
+        var item = state.Media.Add(account.App.AppId, contentType, file.Content, state.Now);
+        var thumb = type == "thumb";
+        return WeChatResults.Json(new MediaUploadedBody(type, thumb ? null : item.MediaId, thumb ? item.MediaId : null, state.Now.ToUnixTimeSeconds()),
+            EmulatorJson.Default.MediaUploadedBody);
     }
 
     private string Recipient(AppConfig app, JsonElement body)

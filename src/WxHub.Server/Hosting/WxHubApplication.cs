@@ -12,6 +12,8 @@ using WxHub.Server.Dashboard;
 using WxHub.Server.Health;
 using WxHub.Server.Logins;
 using WxHub.Server.Messages;
+using WxHub.Server.Proxy;
+
 using WxHub.Server.Metrics;
 
 namespace WxHub.Server.Hosting;
@@ -48,6 +50,8 @@ public static class WxHubApplication
         builder.Services.AddWxHubCredentials(builder.Configuration);
         builder.Services.AddWxHubLogins(builder.Configuration);
         builder.Services.AddWxHubMessageServer(builder.Configuration);
+        builder.Services.AddWxHubProxy(builder.Configuration);
+
         builder.Services.AddWxHubMetricsExport();
         builder.Services.AddWxHubDashboard();
         configureServices?.Invoke(builder.Services);
@@ -61,6 +65,7 @@ public static class WxHubApplication
         app.MapLoginEndpoints();
         app.MapUserEndpoints();
         app.MapMessageServer();
+        app.MapWeChatProxy();
         return app;
     }
 }

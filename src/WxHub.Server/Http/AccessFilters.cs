@@ -60,7 +60,8 @@ public static class AccessFilters
     public static IResult AppNotFound(string appid) =>
         ApiErrors.NotFound("app_not_found", $"No app '{appid}' is visible to this API key. Check the appid, or ask an operator to register the app or widen the key.");
 
-    private static string? PresentedKey(HttpRequest request)
+    /// <summary>The key sent as <c>Authorization: Bearer</c> or in <see cref="KeyHeader"/>; null when neither is there.</summary>
+    public static string? PresentedKey(HttpRequest request)
     {
         var authorization = request.Headers.Authorization.ToString();
         if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return authorization["Bearer ".Length..].Trim();

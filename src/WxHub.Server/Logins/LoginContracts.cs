@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using WxHub.Core.Identity;
 using WxHub.Core.MiniProgram;
 using WxHub.Core.OAuth;
+using WxHub.Protocol.Users;
 
 namespace WxHub.Server.Logins;
 

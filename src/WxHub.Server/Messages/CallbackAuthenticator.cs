@@ -1,7 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
-using WxHub.Core.Apps;
 using WxHub.Protocol.Signatures;
 
 namespace WxHub.Server.Messages;
@@ -10,20 +9,20 @@ namespace WxHub.Server.Messages;
 /// The checks every callback passes first, URL verification and pushes alike: a registered app with a Token, and a
 /// <c>signature</c> over the Token, a fresh <c>timestamp</c> and the <c>nonce</c>.
 /// </summary>
-public sealed class CallbackAuthenticator(IAppStore apps, TimeProvider time, IOptions<MessageServerOptions> options)
+public sealed class CallbackAuthenticator(CallbackTargets targets, TimeProvider time, IOptions<MessageServerOptions> options)
 {
-    public async Task<Checked<AppRegistration>> AuthenticateAsync(string appid, IQueryCollection query, CancellationToken cancellationToken)
+    public async Task<Checked<CallbackTarget>> AuthenticateAsync(string appid, IQueryCollection query, CancellationToken cancellationToken)
     {
-        var app = await apps.GetAsync(appid, cancellationToken);
-        if (app is null) return CallbackRejection.AppNotFound();
-        if (app.Token is null) return CallbackRejection.NotConfigured(appid);
+        var target = await targets.GetAsync(appid, cancellationToken);
+        if (target is null) return CallbackRejection.AppNotFound();
+        if (target.App.Token is not { } token) return CallbackRejection.NotConfigured(appid);
 
         if (Parameter(query, "signature") is not { } signature) return CallbackRejection.MissingParameter("signature");
         if (Parameter(query, "timestamp") is not { } timestamp) return CallbackRejection.MissingParameter("timestamp");
         if (Parameter(query, "nonce") is not { } nonce) return CallbackRejection.MissingParameter("nonce");
-        if (!CallbackSignature.Verify(signature, app.Token, timestamp, nonce)) return CallbackRejection.InvalidSignature();
+        if (!CallbackSignature.Verify(signature, token, timestamp, nonce)) return CallbackRejection.InvalidSignature();
         if (!IsFresh(timestamp)) return CallbackRejection.StaleTimestamp(options.Value.ReplayWindow);
-        return app;
+        return target;
     }
 
     /// <summary>A query parameter's value, or null when it is absent or empty.</summary>

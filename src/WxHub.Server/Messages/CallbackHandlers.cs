@@ -33,8 +33,8 @@ public sealed class UrlVerificationHandler(CallbackAuthenticator authenticator, 
 {
     public async Task<IResult> HandleAsync(string appid, HttpRequest request)
     {
-        var app = await authenticator.AuthenticateAsync(appid, request.Query, request.HttpContext.RequestAborted);
-        if (app.Rejection is not null) return rejections.Reject(appid, app.Rejection);
+        var target = await authenticator.AuthenticateAsync(appid, request.Query, request.HttpContext.RequestAborted);
+        if (target.Rejection is not null) return rejections.Reject(appid, target.Rejection);
         if (CallbackAuthenticator.Parameter(request.Query, "echostr") is not { } echo)
             return rejections.Reject(appid, CallbackRejection.MissingParameter("echostr"));
         metrics.Verified(appid);
@@ -58,13 +58,13 @@ public sealed class PushHandler(
 
     public async Task<IResult> HandleAsync(string appid, HttpRequest request)
     {
-        var app = await authenticator.AuthenticateAsync(appid, request.Query, request.HttpContext.RequestAborted);
-        if (app.Rejection is not null) return rejections.Reject(appid, app.Rejection);
-        var push = await reader.ReadAsync(app.Value!, request);
+        var target = await authenticator.AuthenticateAsync(appid, request.Query, request.HttpContext.RequestAborted);
+        if (target.Rejection is not null) return rejections.Reject(appid, target.Rejection);
+        var push = await reader.ReadAsync(target.Value!, request);
         if (push.Rejection is not null) return rejections.Reject(appid, push.Rejection);
 
-        var reply = await ingress.AcceptAsync(app.Value!, push.Value!);
-        return reply is not null ? Results.Text(Answer(app.Value!, push.Value!, reply), "application/xml")
+        var reply = await ingress.AcceptAsync(target.Value!, push.Value!);
+        return reply is not null ? Results.Text(Answer(target.Value!.App, push.Value!, reply), "application/xml")
             // Whether WeChat takes a plain "success" in safe mode is not documented; an empty body is acknowledged in every mode.
             : push.Value!.Encryption == CallbackEncryption.Safe ? Results.Text("", "text/plain")
             : Results.Text(Acknowledgement, "text/plain");

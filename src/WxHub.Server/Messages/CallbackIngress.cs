@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+
 using WxHub.Core.Apps;
+using WxHub.Core.Identity;
 using WxHub.Core.Messages;
 using WxHub.Protocol.Messages;
 
@@ -15,9 +17,9 @@ namespace WxHub.Server.Messages;
 /// </summary>
 public sealed partial class CallbackIngress(
     ICallbackStore callbacks,
-    ISubscriberStore subscribers,
     OutboxDispatcher dispatcher,
     CallbackMetrics metrics,
+    UserDirectory directory,
     TimeProvider time,
     IOptions<MessageServerOptions> options,
     ILogger<CallbackIngress> logger)
@@ -25,16 +27,16 @@ public sealed partial class CallbackIngress(
     private readonly ConcurrentDictionary<(string Appid, string Key), Task<string?>> _running = new();
 
     /// <summary>The plaintext passive reply XML to answer WeChat with, or null to acknowledge without one.</summary>
-    public async Task<string?> AcceptAsync(AppRegistration app, Push push)
+    public async Task<string?> AcceptAsync(CallbackTarget target, Push push)
     {
-        var key = (app.Appid, push.Message.DeduplicationKey);
+        var key = (target.Appid, push.Message.DeduplicationKey);
         var answer = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
         var first = _running.GetOrAdd(key, answer.Task);
-        if (first != answer.Task) return await AnswerRetryAsync(app.Appid, key.DeduplicationKey, first);
+        if (first != answer.Task) return await AnswerRetryAsync(target.Appid, key.DeduplicationKey, first);
 
         try
         {
-            var (reply, stored) = await AcceptFirstAsync(app, push);
+            var (reply, stored) = await AcceptFirstAsync(target, push);
             answer.SetResult(reply);
             // WeChat is answered without waiting for the outcome to be written; until it is, retries find this attempt here.
             _ = ForgetWhenStoredAsync(key, answer.Task, stored);
@@ -81,11 +83,12 @@ public sealed partial class CallbackIngress(
     }
 
     /// <returns>The reply, and the write of the outcome (started, perhaps not finished).</returns>
-    private async Task<(string? Reply, Task Stored)> AcceptFirstAsync(AppRegistration app, Push push)
+    private async Task<(string? Reply, Task Stored)> AcceptFirstAsync(CallbackTarget target, Push push)
     {
         var now = time.GetUtcNow();
         var message = push.Message;
-        var wanted = (await subscribers.ListAsync(app.Appid)).Where(s => s.Wants(message.MsgType, push.Event)).ToList();
+        var app = target.App;
+        var wanted = target.Subscribers.Where(s => s.Wants(message.MsgType, push.Event)).ToList();
         var sync = wanted.FirstOrDefault(s => s.Mode == SubscriberMode.Sync);
         var callback = new CallbackRecord(
             MessageIds.Callback(), app.Appid, message.DeduplicationKey, now, message.MsgType, push.Event, message.FromUserName,
@@ -101,6 +104,8 @@ public sealed partial class CallbackIngress(
             return ((await callbacks.RecordDuplicateAsync(app.Appid, message.DeduplicationKey))?.ReplyXml, Task.CompletedTask);
         }
         metrics.Accepted(app.Appid);
+        // Every sender is a user of the app: the UnionID directory learns the pair (the unionid comes with a lookup).
+        if (!string.IsNullOrEmpty(message.FromUserName)) await directory.RecordAsync([new IdentitySighting(app.Appid, message.FromUserName)]);
         if (entries.Count > (sync is null ? 0 : 1)) dispatcher.Wake();
         if (sync is null) return (null, Task.CompletedTask);
 

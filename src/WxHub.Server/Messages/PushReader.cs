@@ -1,7 +1,6 @@
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
-using WxHub.Core.Apps;
 using WxHub.Core.Messages;
 using WxHub.Protocol.Crypto;
 using WxHub.Protocol.Messages;
@@ -16,7 +15,7 @@ namespace WxHub.Server.Messages;
 /// </summary>
 public sealed class PushReader(IOptions<MessageServerOptions> options)
 {
-    public async Task<Checked<Push>> ReadAsync(AppRegistration app, HttpRequest request)
+    public async Task<Checked<Push>> ReadAsync(CallbackTarget target, HttpRequest request)
     {
         var maxBytes = options.Value.MaxBodyBytes;
         if (await BoundedBody.ReadAsync(request.Body, request.ContentLength, maxBytes, request.HttpContext.RequestAborted) is not { } bytes)
@@ -27,14 +26,14 @@ public sealed class PushReader(IOptions<MessageServerOptions> options)
         return CallbackAuthenticator.Parameter(request.Query, "encrypt_type") switch
         {
             null or "raw" => Parse(body, format, CallbackEncryption.Plaintext, key: null),
-            "aes" => Decrypt(app, request.Query, body, format),
+            "aes" => Decrypt(target, request.Query, body, format),
             _ => CallbackRejection.UnsupportedEncryptType(),
         };
     }
 
-    private Checked<Push> Decrypt(AppRegistration app, IQueryCollection query, string body, PushFormat format)
+    private Checked<Push> Decrypt(CallbackTarget target, IQueryCollection query, string body, PushFormat format)
     {
-        if (!EncodingAesKey.TryParse(app.EncodingAesKey, out var current, out _)) return CallbackRejection.EncryptionNotConfigured(app.Appid);
+        if (target.Key is not { } current) return CallbackRejection.EncryptionNotConfigured(target.Appid);
         if (CallbackAuthenticator.Parameter(query, "msg_signature") is not { } msgSignature) return CallbackRejection.MissingParameter("msg_signature");
 
         var read = Fields(body, format);
@@ -43,17 +42,16 @@ public sealed class PushReader(IOptions<MessageServerOptions> options)
         if (envelope.GetValueOrDefault("Encrypt") is not { Length: > 0 } encrypt)
             return CallbackRejection.Unreadable(XmlErrorKind.MissingField, "The element <Encrypt> is missing or empty.", options.Value.MaxBodyBytes);
         // The authenticator already checked both parameters are present.
-        if (!CallbackSignature.VerifyForMessage(msgSignature, app.Token!, query["timestamp"].ToString(), query["nonce"].ToString(), encrypt))
+        if (!CallbackSignature.VerifyForMessage(msgSignature, target.App.Token!, query["timestamp"].ToString(), query["nonce"].ToString(), encrypt))
             return CallbackRejection.InvalidMsgSignature();
 
-        EncodingAesKey.TryParse(app.PreviousEncodingAesKey, out var previous, out _);
-        var opened = MessageCrypto.Decrypt(encrypt, app.Appid, current, previous);
+        var opened = MessageCrypto.Decrypt(encrypt, target.Appid, current, target.PreviousKey);
         if (opened.Error == MessageCryptoError.ReceiverIdMismatch) return CallbackRejection.ReceiverMismatch();
         if (!opened.Succeeded) return CallbackRejection.DecryptionFailed(opened.Error.ToString());
 
         // Compatible mode sends the plaintext fields beside Encrypt; only the authenticated, decrypted copy is used.
         var encryption = envelope.ContainsKey("MsgType") ? CallbackEncryption.Compatible : CallbackEncryption.Safe;
-        return Parse(opened.Message!, format, encryption, opened.UsedPreviousKey ? previous : current);
+        return Parse(opened.Message!, format, encryption, opened.UsedPreviousKey ? target.PreviousKey : current);
     }
 
     private Checked<Push> Parse(string body, PushFormat format, CallbackEncryption encryption, EncodingAesKey? key)

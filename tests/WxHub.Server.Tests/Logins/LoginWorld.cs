@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.DependencyInjection;
 using WxHub.Server.Tests.Credentials;
 
 namespace WxHub.Server.Tests.Logins;
@@ -23,7 +24,8 @@ public sealed class LoginWorld : IAsyncDisposable
 
     public HubFixture Hub { get; }
 
-    public static async Task<LoginWorld> StartAsync(IReadOnlyDictionary<string, string?>? settings = null) => new(await HubFixture.StartAsync(settings));
+    public static async Task<LoginWorld> StartAsync(IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null) =>
+        new(await HubFixture.StartAsync(settings, services));
 
     /// <summary>Registers an app of <paramref name="type"/> in WeChat (bound to the open account, so it has UnionIDs) and in WxHub.</summary>
     public async Task<string> AppAsync(string type, bool registerInWxHub = true)

@@ -54,6 +54,32 @@ public sealed class UserDirectoryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_sender_of_a_callback_is_recorded_and_gains_the_unionid_at_its_first_lookup()
+    {
+        const string token = "callbacktok42";
+        var appid = "wxlcallback000001";
+        var secret = "secret-callback";
+        (await _world.Hub.EmulatorClient.PostAsJsonAsync("/__emulator/apps", new
+        {
+            appid, secret, type = "official_account", open_account = LoginWorld.OpenAccount, token, mode = "plaintext",
+            callback_url = new Uri(_world.Hub.Server.Address, $"/wechat/callback/{appid}").AbsoluteUri,
+        })).EnsureSuccessStatusCode();
+        (await _world.Hub.Admin.PostAsJsonAsync("/v1/admin/apps", new { appid, secret, type = "official_account", token })).EnsureSuccessStatusCode();
+        var (_, openids, unionids) = await _world.UserAsync("nina", appid);
+        var openid = openids[appid]!.GetValue<string>();
+
+        var pushed = await _world.Hub.EmulatorClient.PostAsJsonAsync($"/__emulator/apps/{appid}/push", new { msg_type = "text", from = openid, content = "hi" }).OkAsync();
+        Assert.Equal(200, pushed["http_status"]!.GetValue<int>());
+
+        var seen = await _world.Hub.Server.Services.GetRequiredService<IUserDirectoryStore>().GetAsync(appid, openid);
+        Assert.NotNull(seen);
+        Assert.Null(seen.Unionid);
+        using var key = await _world.Hub.KeyClientAsync(appid);
+        var user = await key.GetAsync($"/v1/apps/{appid}/users/{openid}").OkAsync();
+        Assert.Equal(unionids[LoginWorld.OpenAccount]!.GetValue<string>(), user.Str("unionid"));
+    }
+
+    [Fact]
     public async Task An_unknown_openid_is_a_404_and_profiles_are_asked_again_once_they_are_older_than_the_profile_lifetime()
     {
         var oa = await _world.AppAsync("official_account");
@@ -77,9 +103,10 @@ public sealed class UserDirectoryTests : IAsyncLifetime
     {
         const int followers = 1_000;
         var oa = await _world.AppAsync("official_account");
-        var users = new List<(string Id, JsonNode OpenIds, JsonNode UnionIds)>();
-        foreach (var chunk in Enumerable.Range(0, followers).Chunk(50))
-            users.AddRange(await Task.WhenAll(chunk.Select(i => _world.UserAsync($"f{i}", oa))));
+        _world.Hub.Emulator.LoadSeed(new JsonObject
+        {
+            ["users"] = new JsonArray(Enumerable.Range(0, followers).Select(i => (JsonNode)new JsonObject { ["id"] = $"f{i}", ["apps"] = new JsonArray(oa) }).ToArray()),
+        }.ToJsonString());
 
         // The first run stops (as at Ctrl-C) once three batches of 100 are saved.
         var backfill = _world.Hub.Server.Services.GetRequiredService<FollowerBackfill>();
@@ -104,7 +131,7 @@ public sealed class UserDirectoryTests : IAsyncLifetime
         Assert.Equal(0, await _world.Hub.UpstreamCallsAsync("/cgi-bin/user/info", oa));
 
         using var key = await _world.Hub.KeyClientAsync(oa);
-        var (_, openids, unionids) = users[^1];
+        var (_, openids, unionids) = await _world.UserAsync($"f{followers - 1}", oa);
         var last = await key.GetAsync($"/v1/apps/{oa}/users/{openids[oa]}").OkAsync();
         Assert.Equal(unionids[LoginWorld.OpenAccount]!.GetValue<string>(), last.Str("unionid"));
         Assert.Equal(0, await _world.Hub.UpstreamCallsAsync("/cgi-bin/user/info", oa));

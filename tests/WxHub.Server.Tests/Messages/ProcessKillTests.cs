@@ -85,6 +85,7 @@ public sealed class ProcessKillTests : IDisposable
             foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "wxhub.dll"), "serve", "--urls", $"http://127.0.0.1:{port}", "--data", data })
                 start.ArgumentList.Add(arg);
             start.Environment["WXHUB_ADMINKEY"] = MessageServerHarness.AdminKey;
+            start.Environment["WXHUB_WECHATAPI"] = MessageServerHarness.NoWeChat;
             start.Environment["WXHUB_Messages__RetryInitialDelay"] = "00:00:00.100";
             start.Environment["WXHUB_Messages__RetryMaxDelay"] = "00:00:00.500";
             start.Environment["WXHUB_Messages__SyncBudget"] = "00:00:01";

@@ -1,16 +1,19 @@
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
+using WxHub.Core.Storage.Sql;
 
 namespace WxHub.Core.Storage.Sqlite;
 
 /// <summary>
-/// The embedded store's file (<c>&lt;data&gt;/wxhub.db</c>): opens connections and migrates the schema. WAL journal with
-/// synchronous=FULL, so a write is on disk when its command returns.
+/// The embedded store's file (<c>&lt;data&gt;/wxhub.db</c>). WAL journal with synchronous=FULL, so a write is on disk
+/// when its command returns.
 /// </summary>
-public sealed class SqliteDatabase
+public sealed class SqliteDatabase : SqlDatabase
 {
     public const string FileName = "wxhub.db";
 
     private readonly string _connectionString;
+    private readonly Lazy<SqliteWriteQueue> _writes;
 
     public SqliteDatabase(string dataDirectory)
     {
@@ -23,12 +26,23 @@ public sealed class SqliteDatabase
             Pooling = true,
             DefaultTimeout = 30,
         }.ToString();
-        Migrate();
+
+        // The journal mode is kept in the file; it cannot change inside a transaction, so it is set here, once.
+        using var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        using var wal = connection.CreateCommand();
+        wal.CommandText = "PRAGMA journal_mode=WAL;";
+        wal.ExecuteNonQuery();
+        _writes = new Lazy<SqliteWriteQueue>(() => new SqliteWriteQueue(this));
     }
 
     public string Path { get; }
 
-    public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken = default)
+    public override string Kind => "SQLite";
+
+    protected override IReadOnlyList<string> Migrations => SqliteSchema.Migrations;
+
+    protected override async ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken);
@@ -38,26 +52,15 @@ public sealed class SqliteDatabase
         return connection;
     }
 
-    private void Migrate()
-    {
-        using var connection = new SqliteConnection(_connectionString);
-        connection.Open();
-        using (var wal = connection.CreateCommand())
-        {
-            wal.CommandText = "PRAGMA journal_mode=WAL;";
-            wal.ExecuteNonQuery();
-        }
+    /// <summary>Through the group-commit queue: one transaction, so one flush, for every writer waiting.</summary>
+    public override Task<T> WriteAsync<T>(Func<DbTransaction, Task<T>> work, CancellationToken cancellationToken = default) =>
+        _writes.Value.WriteAsync(work);
 
-        using var transaction = connection.BeginTransaction();
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL); SELECT COALESCE(MAX(version), 0) FROM schema_version;";
-        var current = Convert.ToInt32(command.ExecuteScalar());
-        for (var version = current + 1; version <= SqliteSchema.Migrations.Count; version++)
-        {
-            command.CommandText = SqliteSchema.Migrations[version - 1] + $"; INSERT INTO schema_version (version) VALUES ({version});";
-            command.ExecuteNonQuery();
-        }
-        transaction.Commit();
+    public override async ValueTask DisposeAsync()
+    {
+        if (_writes.IsValueCreated) await _writes.Value.DisposeAsync();
     }
+
+    /// <summary>Nothing to do: the migration's transaction is IMMEDIATE, which already excludes other writers.</summary>
+    protected override Task LockSchemaAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) => Task.CompletedTask;
 }

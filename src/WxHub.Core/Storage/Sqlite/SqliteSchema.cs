@@ -1,6 +1,9 @@
 namespace WxHub.Core.Storage.Sqlite;
 
-/// <summary>Schema migrations, applied in order once each. Times are Unix milliseconds; secrets are AES-GCM blobs.</summary>
+/// <summary>
+/// SQLite schema migrations, applied in order once each. Times are Unix milliseconds; secrets are AES-GCM blobs. Keep
+/// <see cref="Postgres.PostgresSchema"/> in step: the same tables and columns, so the shared stores run on both.
+/// </summary>
 internal static class SqliteSchema
 {
     public static readonly IReadOnlyList<string> Migrations =
@@ -173,6 +176,15 @@ internal static class SqliteSchema
             started_at INTEGER NOT NULL,
             updated_at INTEGER NOT NULL,
             error TEXT NULL
+        )
+        """,
+        // 4: leases, so one instance of a cluster at a time does a job such as refreshing a credential.
+        """
+        CREATE TABLE leases (
+            name TEXT PRIMARY KEY,
+            holder TEXT NOT NULL,
+            generation INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL
         )
         """,
     ];

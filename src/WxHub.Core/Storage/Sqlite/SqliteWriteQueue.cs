@@ -1,16 +1,16 @@
+using System.Data.Common;
 using System.Threading.Channels;
-using Microsoft.Data.Sqlite;
 
 namespace WxHub.Core.Storage.Sqlite;
 
 /// <summary>
 /// Group commit for busy write paths. With synchronous=FULL every commit waits for the disk (milliseconds), so writers
 /// queue their work here and one connection runs everything queued so far in a single transaction: N concurrent
-/// writers pay one flush, and none of them fight over SQLite's write lock. Each piece of work runs inside its own
-/// savepoint, so a failing one is rolled back and reported alone. A task completes only after its transaction has
-/// committed, i.e. once the write is on disk.
+/// writers pay one flush, and none of them fight over SQLite's write lock. A failing piece of work is rolled back and
+/// reported alone. A task completes only after its transaction has committed, i.e. once the write is on disk. Owned by
+/// <see cref="SqliteDatabase"/>, which sends <see cref="Sql.SqlDatabase.WriteAsync{T}"/> here.
 /// </summary>
-public sealed class SqliteWriteQueue : IAsyncDisposable
+internal sealed class SqliteWriteQueue : IAsyncDisposable
 {
     private const int MaxBatch = 256;
 
@@ -28,7 +28,7 @@ public sealed class SqliteWriteQueue : IAsyncDisposable
     /// Runs <paramref name="work"/> in the next group transaction and returns its result once committed. Queued work is
     /// not cancellable: it shares a transaction with other callers' work.
     /// </summary>
-    public Task<T> WriteAsync<T>(Func<SqliteTransaction, Task<T>> work)
+    public Task<T> WriteAsync<T>(Func<DbTransaction, Task<T>> work)
     {
         var item = new Work<T>(work);
         if (!_queue.Writer.TryWrite(item)) throw new ObjectDisposedException(nameof(SqliteWriteQueue));
@@ -53,56 +53,50 @@ public sealed class SqliteWriteQueue : IAsyncDisposable
         }
     }
 
-    private static async Task CommitAsync(SqliteConnection connection, List<Work> batch)
+    /// <summary>
+    /// Runs the batch in one transaction. When any piece fails, the whole transaction is rolled back and each piece runs
+    /// again in a transaction of its own, so only the failing one reports its error (failures are rare; savepoints
+    /// around every piece would cost two statements each on the common path).
+    /// </summary>
+    private static async Task CommitAsync(DbConnection connection, List<Work> batch)
     {
-        var done = new List<Work>(batch.Count);
         try
         {
-            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
-            foreach (var work in batch)
+            await using (var transaction = await connection.BeginTransactionAsync())
             {
-                await transaction.SaveAsync("work");
-                try
-                {
-                    await work.RunAsync(transaction);
-                    await transaction.ReleaseAsync("work");
-                    done.Add(work);
-                }
-                catch (Exception e)
-                {
-                    await transaction.RollbackAsync("work");
-                    await transaction.ReleaseAsync("work");
-                    work.Fail(e);
-                }
+                foreach (var work in batch) await work.RunAsync(transaction);
+                await transaction.CommitAsync();
             }
-            await transaction.CommitAsync();
+            foreach (var work in batch) work.Complete();
         }
         catch (Exception e)
         {
-            // The transaction is lost: whatever had not failed on its own fails with it.
-            foreach (var work in batch) work.Fail(e);
-            return;
+            if (batch.Count == 1)
+            {
+                batch[0].Fail(e);
+                return;
+            }
+            foreach (var work in batch) await CommitAsync(connection, [work]);
         }
-        foreach (var work in done) work.Complete();
     }
 
     private abstract class Work
     {
-        public abstract Task RunAsync(SqliteTransaction transaction);
+        public abstract Task RunAsync(DbTransaction transaction);
 
         public abstract void Complete();
 
         public abstract void Fail(Exception exception);
     }
 
-    private sealed class Work<T>(Func<SqliteTransaction, Task<T>> work) : Work
+    private sealed class Work<T>(Func<DbTransaction, Task<T>> work) : Work
     {
         private readonly TaskCompletionSource<T> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private T _result = default!;
 
         public Task<T> Task => _done.Task;
 
-        public override async Task RunAsync(SqliteTransaction transaction) => _result = await work(transaction);
+        public override async Task RunAsync(DbTransaction transaction) => _result = await work(transaction);
 
         public override void Complete() => _done.TrySetResult(_result);
 

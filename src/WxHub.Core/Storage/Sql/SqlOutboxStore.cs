@@ -1,0 +1,93 @@
+using System.Data.Common;
+using WxHub.Core.Messages;
+
+namespace WxHub.Core.Storage.Sql;
+
+public sealed class SqlOutboxStore(SqlDatabase database) : IOutboxStore
+{
+    internal const string Columns = "id, appid, callback_id, subscriber_id, state, attempts, next_attempt_at, last_error, created_at, delivered_at";
+    internal const string Values = "@id, @appid, @callback, @subscriber, @state, @attempts, @next, @error, @created, @delivered";
+
+    private const string Pending = nameof(DeliveryState.Pending);
+    private const string InFlight = nameof(DeliveryState.InFlight);
+    private const string Delivered = nameof(DeliveryState.Delivered);
+
+    public Task<IReadOnlyList<PendingDelivery>> ClaimDueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default) =>
+        database.WriteAsync<IReadOnlyList<PendingDelivery>>(async transaction =>
+        {
+            List<PendingDelivery> due;
+            await using (var select = transaction.Command(
+                $"""
+                SELECT {Prefixed("o")}, c.message FROM outbox o JOIN callbacks c ON c.id = o.callback_id
+                WHERE o.state = '{Pending}' AND o.next_attempt_at <= @now ORDER BY o.next_attempt_at LIMIT @limit
+                """,
+                ("@now", now.ToUnixMs()), ("@limit", limit)))
+            {
+                due = await select.ReadAllAsync(r => new PendingDelivery(Read(r) with { State = DeliveryState.InFlight }, r.GetString(10)), CancellationToken.None);
+            }
+            // Claimed only if still pending: an instance that selected the same rows at the same time waits for this
+            // transaction and then finds them in flight, so each delivery is claimed once cluster-wide.
+            var claimed = new List<PendingDelivery>(due.Count);
+            foreach (var delivery in due)
+            {
+                await using var claim = transaction.Command($"UPDATE outbox SET state = '{InFlight}' WHERE id = @id AND state = '{Pending}'", ("@id", delivery.Entry.Id));
+                if (await claim.ExecuteNonQueryAsync() == 1) claimed.Add(delivery);
+            }
+            return claimed;
+        }, cancellationToken);
+
+    public async Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken = default) =>
+        (await database.QueryAsync(
+            $"SELECT MIN(next_attempt_at) FROM outbox WHERE state = '{Pending}'",
+            r => r.IsDBNull(0) ? (DateTimeOffset?)null : r.FromUnixMs(0), cancellationToken)).Single();
+
+    public Task MarkDeliveredAsync(string id, DateTimeOffset at, CancellationToken cancellationToken = default) =>
+        database.WriteAsync(
+            $"UPDATE outbox SET state = '{Delivered}', attempts = attempts + 1, delivered_at = @at, last_error = NULL WHERE id = @id",
+            cancellationToken, ("@id", id), ("@at", at.ToUnixMs()));
+
+    public Task MarkFailedAsync(string id, DateTimeOffset nextAttemptAt, string error, CancellationToken cancellationToken = default) =>
+        database.WriteAsync(
+            $"UPDATE outbox SET state = '{Pending}', attempts = attempts + 1, next_attempt_at = @next, last_error = @error WHERE id = @id",
+            cancellationToken, ("@id", id), ("@next", nextAttemptAt.ToUnixMs()), ("@error", error));
+
+    public Task<int> ReleaseInFlightAsync(DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        database.WriteAsync($"UPDATE outbox SET state = '{Pending}', next_attempt_at = @now WHERE state = '{InFlight}'", cancellationToken, ("@now", now.ToUnixMs()));
+
+    public async Task<OutboxEntry?> GetAsync(string appid, string id, CancellationToken cancellationToken = default) =>
+        (await database.QueryAsync($"SELECT {Columns} FROM outbox WHERE appid = @appid AND id = @id", Read, cancellationToken, ("@appid", appid), ("@id", id))).SingleOrDefault();
+
+    public async Task<long> CountUndeliveredAsync(CancellationToken cancellationToken = default) =>
+        (await database.QueryAsync($"SELECT COUNT(*) FROM outbox WHERE state IN ('{Pending}', '{InFlight}')", r => r.GetInt64(0), cancellationToken)).Single();
+
+    public async Task<IReadOnlyList<OutboxEntry>> ListAsync(string appid, DeliveryState? state, int limit, CancellationToken cancellationToken = default) =>
+        await database.QueryAsync(
+            $"SELECT {Columns} FROM outbox WHERE appid = @appid AND (CAST(@state AS TEXT) IS NULL OR state = @state) ORDER BY created_at DESC, rowid DESC LIMIT @limit",
+            Read, cancellationToken, ("@appid", appid), ("@state", state?.ToString()), ("@limit", limit));
+
+    public async Task<OutboxEntry?> ReplayAsync(string appid, string id, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        (await database.WriteReturningAsync(
+            $"UPDATE outbox SET state = '{Pending}', next_attempt_at = @now WHERE appid = @appid AND id = @id AND state <> '{InFlight}' RETURNING {Columns}",
+            Read, cancellationToken, ("@appid", appid), ("@id", id), ("@now", now.ToUnixMs()))).SingleOrDefault();
+
+    internal static (string, object?)[] Parameters(OutboxEntry entry) =>
+    [
+        ("@id", entry.Id), ("@appid", entry.Appid), ("@callback", entry.CallbackId), ("@subscriber", entry.SubscriberId),
+        ("@state", entry.State.ToString()), ("@attempts", entry.Attempts), ("@next", entry.NextAttemptAt.ToUnixMs()),
+        ("@error", entry.LastError), ("@created", entry.CreatedAt.ToUnixMs()), ("@delivered", entry.DeliveredAt?.ToUnixMs()),
+    ];
+
+    private static string Prefixed(string alias) => string.Join(", ", Columns.Split(", ").Select(c => $"{alias}.{c}"));
+
+    private static OutboxEntry Read(DbDataReader r) => new(
+        r.GetString(0),
+        r.GetString(1),
+        r.GetString(2),
+        r.GetString(3),
+        Enum.Parse<DeliveryState>(r.GetString(4)),
+        r.GetInt32(5),
+        r.FromUnixMs(6),
+        r.IsDBNull(7) ? null : r.GetString(7),
+        r.FromUnixMs(8),
+        r.IsDBNull(9) ? null : r.FromUnixMs(9));
+}

@@ -1,0 +1,26 @@
+using WxHub.Core.Credentials;
+
+namespace WxHub.Core.Storage.Sql;
+
+public sealed class SqlQuotaStore(SqlDatabase database) : IQuotaStore
+{
+    public async Task<long> IncrementAsync(string appid, string endpoint, DateOnly day, CancellationToken cancellationToken = default) =>
+        (await database.QueryAsync(
+            """
+            INSERT INTO quota_usage (appid, endpoint, day, calls) VALUES (@appid, @endpoint, @day, 1)
+            ON CONFLICT (appid, endpoint, day) DO UPDATE SET calls = quota_usage.calls + 1
+            RETURNING calls
+            """,
+            r => r.GetInt64(0), cancellationToken, Key(appid, endpoint, day))).Single();
+
+    public async Task<long> GetAsync(string appid, string endpoint, DateOnly day, CancellationToken cancellationToken = default) =>
+        (await database.QueryAsync(
+            "SELECT calls FROM quota_usage WHERE appid = @appid AND endpoint = @endpoint AND day = @day",
+            r => r.GetInt64(0), cancellationToken, Key(appid, endpoint, day))).SingleOrDefault();
+
+    public Task ResetAsync(string appid, string endpoint, DateOnly day, CancellationToken cancellationToken = default) =>
+        database.ExecuteAsync("DELETE FROM quota_usage WHERE appid = @appid AND endpoint = @endpoint AND day = @day", cancellationToken, Key(appid, endpoint, day));
+
+    private static (string, object?)[] Key(string appid, string endpoint, DateOnly day) =>
+        [("@appid", appid), ("@endpoint", endpoint), ("@day", day.ToString("yyyy-MM-dd"))];
+}
