@@ -28,5 +28,11 @@ public sealed class SqliteCredentialStore(SqliteDatabase database, SecretProtect
         database.ExecuteAsync("DELETE FROM credentials WHERE appid = $appid AND kind = $kind", cancellationToken,
             ("$appid", key.Appid), ("$kind", key.Kind.ToString()));
 
+    public async Task<IReadOnlyList<CredentialExpiry>> ListExpiriesAsync(CancellationToken cancellationToken = default) =>
+        await database.QueryAsync(
+            "SELECT appid, kind, expires_at FROM credentials",
+            r => new CredentialExpiry(new CredentialKey(r.GetString(0), Enum.Parse<CredentialKind>(r.GetString(1))), r.FromUnixMs(2)),
+            cancellationToken);
+
     private static string Place(CredentialKey key) => $"credential/{key.Appid}/{key.Kind}";
 }
