@@ -7,5 +7,8 @@ public static class ApiScopes
     public const string Tickets = "tickets";
     public const string JsSdk = "jssdk";
 
-    public static readonly IReadOnlyList<string> All = [AccessToken, Tickets, JsSdk];
+    /// <summary>A third-party platform's authorizers: the list, their status and granted function sets.</summary>
+    public const string Components = "components";
+
+    public static readonly IReadOnlyList<string> All = [AccessToken, Tickets, JsSdk, Components];
 }

@@ -131,6 +131,18 @@ public sealed partial class CredentialManager : ICredentialProvider, IAppChangeL
         if (_slots.TryGetValue(key, out var slot) && slot.Fault is not null) _scheduler.Schedule(key, _time.GetUtcNow(), RefreshReason.Schedule);
     }
 
+    /// <summary>
+    /// Starts keeping credentials fresh that a source newly knows (authorizers restored from WeChat's list): each is
+    /// fetched in the background, at the scheduler's pace, unless a valid one is held.
+    /// </summary>
+    public void Track(IEnumerable<CredentialKey> keys)
+    {
+        var now = _time.GetUtcNow();
+        _scheduler.Schedule(keys
+            .Where(key => !_slots.TryGetValue(key, out var slot) || Servable(slot) is null)
+            .Select(key => (key, now, RefreshReason.Startup)));
+    }
+
     /// <summary>What WxHub holds for the account, for operators.</summary>
     public IReadOnlyList<CredentialStatus> GetStatus(string appid) =>
         Kinds

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using WxHub.Core.Access;
 using WxHub.Core.Apps;
+using WxHub.Core.Components;
 using WxHub.Core.Credentials;
 using WxHub.Core.Messages;
 using WxHub.Core.Secrets;
@@ -30,6 +31,8 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<ISubscriberStore, SqliteSubscriberStore>();
         services.AddSingleton<ICallbackStore, SqliteCallbackStore>();
         services.AddSingleton<IOutboxStore, SqliteOutboxStore>();
+        services.AddSingleton<IComponentStore, SqliteComponentStore>();
+        services.AddSingleton<IAuthorizerStore, SqliteAuthorizerStore>();
         services.AddSingleton<ApiKeyAuthenticator>();
         return services;
     }

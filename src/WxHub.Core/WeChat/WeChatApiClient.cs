@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using WxHub.Protocol.Errors;
@@ -55,19 +56,34 @@ public sealed partial class WeChatApiClient(
         Func<Uri, HttpRequestMessage> request,
         CancellationToken cancellationToken)
     {
+        var call = await SendAsync(appid, endpoint, request, WeChatApiJsonContext.Default.CredentialAnswer, cancellationToken);
+        if (!call.Succeeded) return UpstreamResult.Fail(call.Failure.Kind, call.Failure.ErrCode, call.Failure.Detail);
+        return read(call.Answer) is { } issued
+            ? UpstreamResult.Success(issued)
+            : UpstreamResult.Fail(UpstreamFailureKind.MalformedAnswer, null, $"WeChat's answer to {endpoint} said success but lacked the credential or expires_in.");
+    }
+
+    /// <summary>
+    /// One logical call to WeChat: counted against <paramref name="appid"/>'s daily budget for the endpoint, failed over
+    /// across the access points, repeated with backoff while WeChat says -1, and on success read as
+    /// <typeparamref name="T"/>. Every WeChat call of WxHub's credential and platform flows goes through here.
+    /// </summary>
+    public async Task<WeChatCall<T>> SendAsync<T>(
+        string appid, string endpoint, Func<Uri, HttpRequestMessage> request, JsonTypeInfo<T> answer, CancellationToken cancellationToken) where T : class
+    {
         var settings = options.Value;
         var delay = settings.BusyRetryDelay;
         for (var attempt = 0; ; attempt++)
         {
-            var (answer, failure) = await SendToAnAccessPointAsync(appid, endpoint, request, cancellationToken);
-            if (failure is not null) return failure;
+            var (body, failure) = await SendToAnAccessPointAsync(appid, endpoint, request, cancellationToken);
+            if (failure is not null) return new(null, failure);
 
-            var status = WeChatJson.ReadStatus(answer!.Body);
+            var status = WeChatJson.ReadStatus(body);
             if (status.IsSuccess)
             {
-                return read(answer.Fields) is { } issued
-                    ? UpstreamResult.Success(issued)
-                    : UpstreamResult.Fail(UpstreamFailureKind.MalformedAnswer, null, $"WeChat's answer to {endpoint} said success but lacked the credential or expires_in.");
+                return Read(body!, answer) is { } value
+                    ? new(value, null)
+                    : new(null, new UpstreamFailure(UpstreamFailureKind.MalformedAnswer, null, $"WeChat's answer to {endpoint} said success but is not the expected JSON."));
             }
             if (status.ErrCode == WeChatErrorCodes.SystemBusy && attempt < settings.BusyRetries)
             {
@@ -76,12 +92,12 @@ public sealed partial class WeChatApiClient(
                 continue;
             }
             if (status.ErrCode == WeChatErrorCodes.DailyQuotaExceeded) quota.MarkSpent(appid, endpoint);
-            return UpstreamResult.Fail(UpstreamFailureKind.WeChatError, status.ErrCode, status.ErrMsg ?? "");
+            return new(null, new UpstreamFailure(UpstreamFailureKind.WeChatError, status.ErrCode, status.ErrMsg ?? ""));
         }
     }
 
     /// <summary>Tries each access point once, starting with the preferred one, until one gives a WeChat answer.</summary>
-    private async Task<(WeChatAnswer? Answer, UpstreamResult? Failure)> SendToAnAccessPointAsync(
+    private async Task<(byte[]? Body, UpstreamFailure? Failure)> SendToAnAccessPointAsync(
         string appid, string endpoint, Func<Uri, HttpRequestMessage> request, CancellationToken cancellationToken)
     {
         var points = options.Value.AccessPoints;
@@ -92,24 +108,24 @@ public sealed partial class WeChatApiClient(
             var index = (start + i) % points.Count;
             if (!await quota.TryConsumeAsync(appid, endpoint, cancellationToken))
             {
-                return (null, UpstreamResult.Fail(UpstreamFailureKind.QuotaSpent, null,
+                return (null, new UpstreamFailure(UpstreamFailureKind.QuotaSpent, null,
                     $"WxHub has used today's budget of {options.Value.DailyQuotas.For(endpoint)} calls to {endpoint} for {appid} and stops here so WeChat never answers 45009."));
             }
 
-            var (answer, problem) = await TrySendAsync(points[index], request, cancellationToken);
-            if (answer is not null)
+            var (body, problem) = await TrySendAsync(points[index], request, cancellationToken);
+            if (body is not null)
             {
                 Volatile.Write(ref _preferred, index);
-                return (answer, null);
+                return (body, null);
             }
             LogAccessPointFailed(points[index].Host, endpoint, problem!);
             problems.Add($"{points[index].GetLeftPart(UriPartial.Authority)}: {problem}");
         }
-        return (null, UpstreamResult.Fail(UpstreamFailureKind.Unreachable, null,
+        return (null, new UpstreamFailure(UpstreamFailureKind.Unreachable, null,
             $"No WeChat access point answered {endpoint} ({string.Join("; ", problems)}). Check the network path to WeChat and the {WeChatApiOptions.AccessPointsKey} setting."));
     }
 
-    private async Task<(WeChatAnswer? Answer, string? Problem)> TrySendAsync(
+    private async Task<(byte[]? Body, string? Problem)> TrySendAsync(
         Uri baseUrl, Func<Uri, HttpRequestMessage> request, CancellationToken cancellationToken)
     {
         using var timeout = new CancellationTokenSource(options.Value.RequestTimeout, time);
@@ -120,8 +136,7 @@ public sealed partial class WeChatApiClient(
             using var response = await httpClients.CreateClient(HttpClientName).SendAsync(message, linked.Token);
             if ((int)response.StatusCode >= 500) return (null, $"HTTP {(int)response.StatusCode}");
             var body = await response.Content.ReadAsByteArrayAsync(linked.Token);
-            var fields = JsonSerializer.Deserialize(body, WeChatApiJsonContext.Default.CredentialAnswer);
-            return fields is null ? (null, "an empty JSON answer") : (new WeChatAnswer(body, fields), null);
+            return WeChatJson.ReadStatus(body).ErrCode == WeChatErrorCodes.MalformedResponse ? (null, "an answer that is not WeChat JSON") : (body, null);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -131,21 +146,28 @@ public sealed partial class WeChatApiClient(
         {
             return (null, e.HttpRequestError == HttpRequestError.Unknown ? e.Message : e.HttpRequestError.ToString());
         }
+    }
+
+    private static T? Read<T>(byte[] body, JsonTypeInfo<T> type) where T : class
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(body, type);
+        }
         catch (JsonException)
         {
-            return (null, "an answer that is not WeChat JSON");
+            return null;
         }
     }
+
+    /// <summary>The URL of <paramref name="path"/> (with its query) at an access point.</summary>
+    public static Uri Url(Uri baseUrl, string path, string query) => new(baseUrl.AbsoluteUri.TrimEnd('/') + path + query);
 
     private static IssuedCredential? Issue(string? value, CredentialAnswer answer) =>
         string.IsNullOrEmpty(value) || answer.ExpiresIn is not > 0 ? null : new IssuedCredential(value, TimeSpan.FromSeconds(answer.ExpiresIn.Value));
 
-    private static Uri Url(Uri baseUrl, string path, string query) => new(baseUrl.AbsoluteUri.TrimEnd('/') + path + query);
-
     [LoggerMessage(Level = LogLevel.Warning, Message = "WeChat access point {Host} gave no answer to {Endpoint}: {Problem}; trying the next one")]
     private partial void LogAccessPointFailed(string host, string endpoint, string problem);
-
-    private sealed record WeChatAnswer(byte[] Body, CredentialAnswer Fields);
 }
 
 internal sealed record StableTokenRequest(

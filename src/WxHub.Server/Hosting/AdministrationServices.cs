@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using WxHub.Core.Access;
 using WxHub.Core.Apps;
+using WxHub.Core.Components;
 using WxHub.Core.Messages;
 using WxHub.Core.Storage;
 
@@ -15,6 +16,8 @@ public static class AdministrationServices
         services.AddSingleton<AppAdministration>();
         services.AddSingleton<KeyAdministration>();
         services.AddSingleton<SubscriberAdministration>();
+        services.AddSingleton<ComponentAdministration>();
+        services.AddSingleton<AccountDirectory>();
         return services;
     }
 }

@@ -4,7 +4,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using WxHub.Core.Components;
 using WxHub.Core.Credentials;
+using WxHub.Server.Components;
 using WxHub.Server.Admin;
 using WxHub.Server.Business;
 using WxHub.Server.Health;
@@ -43,6 +45,9 @@ public static class WxHubApplication
         builder.Services.AddHostedService<ConfiguredAppsImporter>();
         builder.Services.AddWxHubCredentials(builder.Configuration);
         builder.Services.AddWxHubMessageServer(builder.Configuration);
+        builder.Services.AddWxHubComponents(builder.Configuration);
+        builder.Services.AddSingleton<ComponentEventHandler>();
+        builder.Services.AddSingleton<AuthorizationHandler>();
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
@@ -50,6 +55,7 @@ public static class WxHubApplication
         app.MapAdminApi();
         app.MapBusinessApi();
         app.MapMessageServer();
+        app.MapComponents();
         return app;
     }
 }

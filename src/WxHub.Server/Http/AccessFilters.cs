@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using WxHub.Core.Access;
+using WxHub.Core.Components;
 
 namespace WxHub.Server.Http;
 
@@ -21,10 +22,31 @@ public static class AccessFilters
         });
 
     /// <summary>
-    /// Requires an API key allowed to use <paramref name="scope"/> on the route's <c>{appid}</c>. A key that does not name
-    /// the app gets the same 404 as an unknown app, so keys cannot probe which apps exist.
+    /// Requires an API key allowed to use <paramref name="scope"/> on the route's <c>{appid}</c> (an app or an authorizer).
+    /// A key that does not name the app gets the same 404 as an unknown app, so keys cannot probe which apps exist.
     /// </summary>
     public static TBuilder RequireAppAccess<TBuilder>(this TBuilder builder, string scope) where TBuilder : IEndpointConventionBuilder =>
+        builder.RequireKey(async (key, http) =>
+        {
+            var appid = http.Request.RouteValues["appid"] as string ?? "";
+            return key.Allows(appid, scope) || await AllowsAsAuthorizerAsync(key, appid, scope, http) ? null : AppNotFound(appid);
+        });
+
+    /// <summary>
+    /// Requires an API key allowed to use <paramref name="scope"/> on the route's third-party platform (<c>{component_appid}</c>):
+    /// one naming <c>component:&lt;component_appid&gt;</c>, or <c>*</c>.
+    /// </summary>
+    public static TBuilder RequireComponentAccess<TBuilder>(this TBuilder builder, string scope) where TBuilder : IEndpointConventionBuilder =>
+        builder.RequireKey((key, http) =>
+        {
+            var componentAppid = http.Request.RouteValues["component_appid"] as string ?? "";
+            return ValueTask.FromResult(key.Allows(componentAppid, scope, componentAppid)
+                ? null
+                : ApiErrors.NotFound("component_not_found",
+                    $"No third-party platform '{componentAppid}' is visible to this API key; a key names one as \"{ApiKey.ComponentPrefix}{componentAppid}\"."));
+        });
+
+    private static TBuilder RequireKey<TBuilder>(this TBuilder builder, Func<ApiKey, HttpContext, ValueTask<IResult?>> refuse) where TBuilder : IEndpointConventionBuilder =>
         builder.AddEndpointFilter(async (context, next) =>
         {
             var http = context.HttpContext;
@@ -32,15 +54,19 @@ public static class AccessFilters
             var key = await authenticator.AuthenticateAsync(PresentedKey(http.Request), http.RequestAborted);
             if (key is null)
                 return ApiErrors.Unauthorized($"Send a WxHub API key as 'Authorization: Bearer <key>' or '{KeyHeader}: <key>'; keys are created with POST /v1/admin/keys.");
-
-            var appid = http.Request.RouteValues["appid"] as string ?? "";
-            if (!key.Allows(appid, scope)) return AppNotFound(appid);
+            if (await refuse(key, http) is { } refusal) return refusal;
 
             http.Items[ApiKeyItem] = key;
             return await next(context);
         });
 
-    /// <summary>The key that <see cref="RequireAppAccess{TBuilder}"/> admitted.</summary>
+    /// <summary>A key naming a platform covers the platform's authorizers; only then is the store asked whose authorizer the appid is.</summary>
+    private static async Task<bool> AllowsAsAuthorizerAsync(ApiKey key, string appid, string scope, HttpContext http) =>
+        key.NamesComponents
+        && await http.RequestServices.GetRequiredService<IAuthorizerStore>().GetAsync(appid, http.RequestAborted) is { } authorizer
+        && key.Allows(appid, scope, authorizer.ComponentAppid);
+
+    /// <summary>The key that <see cref="RequireAppAccess{TBuilder}"/> or <see cref="RequireComponentAccess{TBuilder}"/> admitted.</summary>
     public static ApiKey GetApiKey(this HttpContext context) => (ApiKey)context.Items[ApiKeyItem]!;
 
     public static IResult AppNotFound(string appid) =>

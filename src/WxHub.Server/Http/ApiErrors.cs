@@ -19,6 +19,17 @@ public static class ApiErrors
     public static IResult NotFound(string error, string message) => Create(StatusCodes.Status404NotFound, error, message);
 
     public static IResult Unauthorized(string message) => Create(StatusCodes.Status401Unauthorized, "unauthorized", message);
+
+    /// <summary>A flow's problem as its status: the caller's input 400, something absent 404, a conflict 409, WeChat 503.</summary>
+    public static IResult From(WxHub.Core.Problem problem) => Create(
+        problem.Kind switch
+        {
+            WxHub.Core.ProblemKind.Invalid => StatusCodes.Status400BadRequest,
+            WxHub.Core.ProblemKind.NotFound => StatusCodes.Status404NotFound,
+            WxHub.Core.ProblemKind.Conflict => StatusCodes.Status409Conflict,
+            _ => StatusCodes.Status503ServiceUnavailable,
+        },
+        problem.Code, problem.Message, problem.ErrCode);
 }
 
 [JsonSerializable(typeof(ApiError))]

@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using WxHub.Core.Apps;
 using WxHub.Core.Messages;
 using WxHub.Protocol.Messages;
 
@@ -28,13 +27,16 @@ public sealed partial class CallbackRejections(CallbackMetrics metrics, ILogger<
     private static partial Regex AppidPattern();
 }
 
-/// <summary><c>GET /wechat/callback/{appid}</c>: WeChat checks the server URL by asking for <c>echostr</c> back.</summary>
-public sealed class UrlVerificationHandler(CallbackAuthenticator authenticator, CallbackRejections rejections, CallbackMetrics metrics)
+/// <summary>
+/// <c>GET /wechat/callback/{appid}</c> (and an authorizer's <c>GET /wechat/component/{component_appid}/callback/{appid}</c>):
+/// WeChat checks the server URL by asking for <c>echostr</c> back.
+/// </summary>
+public sealed class UrlVerificationHandler(CallbackRejections rejections, CallbackMetrics metrics)
 {
-    public async Task<IResult> HandleAsync(string appid, HttpRequest request)
+    /// <param name="receiver">The receiver the route names, as the <see cref="CallbackAuthenticator"/> checked it.</param>
+    public IResult Handle(string appid, Checked<CallbackReceiver> receiver, HttpRequest request)
     {
-        var app = await authenticator.AuthenticateAsync(appid, request.Query, request.HttpContext.RequestAborted);
-        if (app.Rejection is not null) return rejections.Reject(appid, app.Rejection);
+        if (receiver.Rejection is not null) return rejections.Reject(appid, receiver.Rejection);
         if (CallbackAuthenticator.Parameter(request.Query, "echostr") is not { } echo)
             return rejections.Reject(appid, CallbackRejection.MissingParameter("echostr"));
         metrics.Verified(appid);
@@ -43,33 +45,29 @@ public sealed class UrlVerificationHandler(CallbackAuthenticator authenticator, 
 }
 
 /// <summary>
-/// <c>POST /wechat/callback/{appid}</c>: a user message or event. Verified, decrypted, accepted (durably, once), and
-/// answered with the passive reply — encrypted in the AES modes with the key the push came under — or "success".
+/// <c>POST /wechat/callback/{appid}</c> (and an authorizer's <c>POST /wechat/component/{component_appid}/callback/{appid}</c>):
+/// a user message or event. Verified, decrypted, accepted (durably, once), and answered with the passive reply —
+/// encrypted in the AES modes with the key the push came under — or "success".
 /// </summary>
-public sealed class PushHandler(
-    CallbackAuthenticator authenticator,
-    PushReader reader,
-    CallbackIngress ingress,
-    CallbackRejections rejections,
-    TimeProvider time)
+public sealed class PushHandler(PushReader reader, CallbackIngress ingress, CallbackRejections rejections, TimeProvider time)
 {
-    private const string Acknowledgement = "success";
+    public const string Acknowledgement = "success";
 
-    public async Task<IResult> HandleAsync(string appid, HttpRequest request)
+    public async Task<IResult> HandleAsync(string appid, Checked<CallbackReceiver> checkedReceiver, HttpRequest request)
     {
-        var app = await authenticator.AuthenticateAsync(appid, request.Query, request.HttpContext.RequestAborted);
-        if (app.Rejection is not null) return rejections.Reject(appid, app.Rejection);
-        var push = await reader.ReadAsync(app.Value!, request);
+        if (checkedReceiver.Rejection is not null) return rejections.Reject(appid, checkedReceiver.Rejection);
+        var receiver = checkedReceiver.Value!;
+        var push = await reader.ReadAsync(receiver, request);
         if (push.Rejection is not null) return rejections.Reject(appid, push.Rejection);
 
-        var reply = await ingress.AcceptAsync(app.Value!, push.Value!);
-        return reply is null ? Results.Text(Acknowledgement, "text/plain") : Results.Text(Answer(app.Value!, push.Value!, reply), "application/xml");
+        var reply = await ingress.AcceptAsync(receiver.Appid, push.Value!);
+        return reply is null ? Results.Text(Acknowledgement, "text/plain") : Results.Text(Answer(receiver, push.Value!, reply), "application/xml");
     }
 
-    private string Answer(AppRegistration app, Push push, string replyXml) => push.Encryption == CallbackEncryption.Plaintext
+    private string Answer(CallbackReceiver receiver, Push push, string replyXml) => push.Encryption == CallbackEncryption.Plaintext
         ? replyXml
         : EncryptedReply.Build(
-            push.Key!, app.Token!, app.Appid, replyXml,
+            push.Key!, receiver.Token, receiver.ReceiverId, replyXml,
             time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture),
             RandomNumberGenerator.GetString("0123456789", 10));
 }

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using WxHub.Core.Apps;
 using WxHub.Core.Messages;
 using WxHub.Protocol.Messages;
 
@@ -25,16 +24,16 @@ public sealed partial class CallbackIngress(
     private readonly ConcurrentDictionary<(string Appid, string Key), Task<string?>> _running = new();
 
     /// <summary>The plaintext passive reply XML to answer WeChat with, or null for "success".</summary>
-    public async Task<string?> AcceptAsync(AppRegistration app, Push push)
+    public async Task<string?> AcceptAsync(string appid, Push push)
     {
-        var key = (app.Appid, push.Message.DeduplicationKey);
+        var key = (appid, push.Message.DeduplicationKey);
         var answer = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
         var first = _running.GetOrAdd(key, answer.Task);
-        if (first != answer.Task) return await AnswerRetryAsync(app.Appid, key.DeduplicationKey, first);
+        if (first != answer.Task) return await AnswerRetryAsync(appid, key.DeduplicationKey, first);
 
         try
         {
-            var reply = await AcceptFirstAsync(app, push);
+            var reply = await AcceptFirstAsync(appid, push);
             answer.SetResult(reply);
             return reply;
         }
@@ -65,33 +64,58 @@ public sealed partial class CallbackIngress(
         return reply;
     }
 
-    private async Task<string?> AcceptFirstAsync(AppRegistration app, Push push)
+    private async Task<string?> AcceptFirstAsync(string appid, Push push)
     {
         var now = time.GetUtcNow();
         var message = push.Message;
-        var wanted = (await subscribers.ListAsync(app.Appid)).Where(s => s.Wants(message.MsgType, push.Event)).ToList();
+        var wanted = (await subscribers.ListAsync(appid)).Where(s => s.Wants(message.MsgType, push.Event)).ToList();
         var sync = wanted.FirstOrDefault(s => s.Mode == SubscriberMode.Sync);
         var callback = new CallbackRecord(
-            MessageIds.Callback(), app.Appid, message.DeduplicationKey, now, message.MsgType, push.Event, message.FromUserName,
+            MessageIds.Callback(), appid, message.DeduplicationKey, now, message.MsgType, push.Event, message.FromUserName,
             push.Encryption, push.Format, DeliveryMessage.Serialize(push, now), CallbackOutcome.Pending, null, 0);
-        // The sync subscriber's entry starts in flight: this request sends it, the dispatcher must not.
-        var entries = wanted.Select(s => new OutboxEntry(
-            MessageIds.Delivery(), app.Appid, callback.Id, s.Id, s == sync ? DeliveryState.InFlight : DeliveryState.Pending, 0, now, null, now, null)).ToList();
-
-        if (!await callbacks.AcceptAsync(callback, entries))
+        var entries = await StoreAsync(callback, wanted, sync);
+        if (entries is null)
         {
             // Accepted before, by an attempt that has finished (or by a process that has since stopped).
-            metrics.Duplicate(app.Appid);
-            return (await callbacks.RecordDuplicateAsync(app.Appid, message.DeduplicationKey))?.ReplyXml;
+            return (await callbacks.RecordDuplicateAsync(appid, message.DeduplicationKey))?.ReplyXml;
         }
-        metrics.Accepted(app.Appid);
-        if (entries.Count > (sync is null ? 0 : 1)) dispatcher.Wake();
 
         var (outcome, reply) = sync is null
             ? (CallbackOutcome.Acknowledged, null)
-            : await AskAsync(app.Appid, sync, new PendingDelivery(entries.Single(e => e.SubscriberId == sync.Id), callback.Message), push);
+            : await AskAsync(appid, sync, new PendingDelivery(entries.Single(e => e.SubscriberId == sync.Id), callback.Message), push);
         await callbacks.CompleteAsync(callback.Id, outcome, reply);
         return reply;
+    }
+
+    /// <summary>
+    /// Hands an event WxHub itself learnt of (a platform's authorization change) to the account's subscribers that
+    /// want it, through the outbox: durable, de-duplicated by <paramref name="deduplicationKey"/>, no reply asked for.
+    /// </summary>
+    public async Task PublishAsync(string appid, string deduplicationKey, string msgType, string eventName, string fromUserName, string message)
+    {
+        var now = time.GetUtcNow();
+        var wanted = (await subscribers.ListAsync(appid)).Where(s => s.Wants(msgType, eventName)).ToList();
+        var callback = new CallbackRecord(
+            MessageIds.Callback(), appid, deduplicationKey, now, msgType, eventName, fromUserName,
+            CallbackEncryption.Safe, PushFormat.Xml, message, CallbackOutcome.Acknowledged, null, 0);
+        if (await StoreAsync(callback, wanted, sync: null) is null) await callbacks.RecordDuplicateAsync(appid, deduplicationKey);
+    }
+
+    /// <summary>Stores the callback with one outbox entry per subscriber; null (nothing written) when it was accepted before.</summary>
+    private async Task<List<OutboxEntry>?> StoreAsync(CallbackRecord callback, IReadOnlyList<Subscriber> wanted, Subscriber? sync)
+    {
+        var now = callback.ReceivedAt;
+        // The sync subscriber's entry starts in flight: the request being answered sends it, the dispatcher must not.
+        var entries = wanted.Select(s => new OutboxEntry(
+            MessageIds.Delivery(), callback.Appid, callback.Id, s.Id, s == sync ? DeliveryState.InFlight : DeliveryState.Pending, 0, now, null, now, null)).ToList();
+        if (!await callbacks.AcceptAsync(callback, entries))
+        {
+            metrics.Duplicate(callback.Appid);
+            return null;
+        }
+        metrics.Accepted(callback.Appid);
+        if (entries.Count > (sync is null ? 0 : 1)) dispatcher.Wake();
+        return entries;
     }
 
     private async Task<(CallbackOutcome, string?)> AskAsync(string appid, Subscriber sync, PendingDelivery delivery, Push push)

@@ -1,7 +1,6 @@
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
-using WxHub.Core.Apps;
 using WxHub.Core.Messages;
 using WxHub.Protocol.Crypto;
 using WxHub.Protocol.Messages;
@@ -10,13 +9,30 @@ using WxHub.Server.Http;
 
 namespace WxHub.Server.Messages;
 
+/// <summary>A push body as WeChat meant it: the plaintext (decrypted in the AES modes), its format and protection, and the key that opened it.</summary>
+public sealed record OpenedPush(string Body, PushFormat Format, CallbackEncryption Encryption, EncodingAesKey? Key);
+
 /// <summary>
 /// Turns an authenticated push request into a <see cref="Push"/>: reads the body within its bound, and in the AES modes
 /// checks <c>msg_signature</c>, decrypts with the current or previous EncodingAESKey and checks the receiver id.
 /// </summary>
 public sealed class PushReader(IOptions<MessageServerOptions> options)
 {
-    public async Task<Checked<Push>> ReadAsync(AppRegistration app, HttpRequest request)
+    public async Task<Checked<Push>> ReadAsync(CallbackReceiver receiver, HttpRequest request)
+    {
+        var opened = await OpenAsync(receiver, request);
+        if (opened.Rejection is not null) return opened.Rejection;
+        var (body, format, encryption, key) = opened.Value!;
+        var xml = AsXml(body, format, out var rejection);
+        if (xml is null) return rejection!;
+        var parsed = InboundMessage.Parse(xml, options.Value.MaxBodyBytes);
+        return parsed.Succeeded
+            ? new Push(parsed.Value, body, format, encryption, key)
+            : CallbackRejection.Unreadable(parsed.Error, parsed.Detail, options.Value.MaxBodyBytes);
+    }
+
+    /// <summary>Reads and, in the AES modes, verifies and decrypts the body; parsing what it says is the caller's.</summary>
+    public async Task<Checked<OpenedPush>> OpenAsync(CallbackReceiver receiver, HttpRequest request)
     {
         var maxBytes = options.Value.MaxBodyBytes;
         if (await BoundedBody.ReadAsync(request.Body, request.ContentLength, maxBytes, request.HttpContext.RequestAborted) is not { } bytes)
@@ -26,15 +42,15 @@ public sealed class PushReader(IOptions<MessageServerOptions> options)
 
         return CallbackAuthenticator.Parameter(request.Query, "encrypt_type") switch
         {
-            null or "raw" => Parse(body, format, CallbackEncryption.Plaintext, key: null),
-            "aes" => Decrypt(app, request.Query, body, format),
+            null or "raw" => new OpenedPush(body, format, CallbackEncryption.Plaintext, null),
+            "aes" => Decrypt(receiver, request.Query, body, format),
             _ => CallbackRejection.UnsupportedEncryptType(),
         };
     }
 
-    private Checked<Push> Decrypt(AppRegistration app, IQueryCollection query, string body, PushFormat format)
+    private Checked<OpenedPush> Decrypt(CallbackReceiver receiver, IQueryCollection query, string body, PushFormat format)
     {
-        if (!EncodingAesKey.TryParse(app.EncodingAesKey, out var current, out _)) return CallbackRejection.EncryptionNotConfigured(app.Appid);
+        if (!EncodingAesKey.TryParse(receiver.EncodingAesKey, out var current, out _)) return CallbackRejection.EncryptionNotConfigured(receiver.Appid);
         if (CallbackAuthenticator.Parameter(query, "msg_signature") is not { } msgSignature) return CallbackRejection.MissingParameter("msg_signature");
 
         var read = Fields(body, format);
@@ -43,27 +59,17 @@ public sealed class PushReader(IOptions<MessageServerOptions> options)
         if (envelope.GetValueOrDefault("Encrypt") is not { Length: > 0 } encrypt)
             return CallbackRejection.Unreadable(XmlErrorKind.MissingField, "The element <Encrypt> is missing or empty.", options.Value.MaxBodyBytes);
         // The authenticator already checked both parameters are present.
-        if (!CallbackSignature.VerifyForMessage(msgSignature, app.Token!, query["timestamp"].ToString(), query["nonce"].ToString(), encrypt))
+        if (!CallbackSignature.VerifyForMessage(msgSignature, receiver.Token, query["timestamp"].ToString(), query["nonce"].ToString(), encrypt))
             return CallbackRejection.InvalidMsgSignature();
 
-        EncodingAesKey.TryParse(app.PreviousEncodingAesKey, out var previous, out _);
-        var opened = MessageCrypto.Decrypt(encrypt, app.Appid, current, previous);
+        EncodingAesKey.TryParse(receiver.PreviousEncodingAesKey, out var previous, out _);
+        var opened = MessageCrypto.Decrypt(encrypt, receiver.ReceiverId, current, previous);
         if (opened.Error == MessageCryptoError.ReceiverIdMismatch) return CallbackRejection.ReceiverMismatch();
         if (!opened.Succeeded) return CallbackRejection.DecryptionFailed(opened.Error.ToString());
 
         // Compatible mode sends the plaintext fields beside Encrypt; only the authenticated, decrypted copy is used.
         var encryption = envelope.ContainsKey("MsgType") ? CallbackEncryption.Compatible : CallbackEncryption.Safe;
-        return Parse(opened.Message!, format, encryption, opened.UsedPreviousKey ? previous : current);
-    }
-
-    private Checked<Push> Parse(string body, PushFormat format, CallbackEncryption encryption, EncodingAesKey? key)
-    {
-        var xml = AsXml(body, format, out var rejection);
-        if (xml is null) return rejection!;
-        var parsed = InboundMessage.Parse(xml, options.Value.MaxBodyBytes);
-        return parsed.Succeeded
-            ? new Push(parsed.Value, body, format, encryption, key)
-            : CallbackRejection.Unreadable(parsed.Error, parsed.Detail, options.Value.MaxBodyBytes);
+        return new OpenedPush(opened.Message!, format, encryption, opened.UsedPreviousKey ? previous : current);
     }
 
     private Checked<IReadOnlyDictionary<string, string>> Fields(string body, PushFormat format)

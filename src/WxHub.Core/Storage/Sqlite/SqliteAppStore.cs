@@ -29,7 +29,7 @@ public sealed class SqliteAppStore(SqliteDatabase database, SecretProtector prot
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         var deleted = 0;
-        foreach (var sql in new[] { "DELETE FROM credentials WHERE appid = $appid", "DELETE FROM refresh_events WHERE appid = $appid", "DELETE FROM quota_usage WHERE appid = $appid", "DELETE FROM apps WHERE appid = $appid" })
+        foreach (var sql in new[] { "DELETE FROM credentials WHERE appid = $appid", "DELETE FROM refresh_events WHERE appid = $appid", "DELETE FROM quota_usage WHERE appid = $appid", "DELETE FROM callbacks WHERE appid = $appid", "DELETE FROM subscribers WHERE appid = $appid", "DELETE FROM apps WHERE appid = $appid" })
         {
             await using var command = connection.Command(sql, ("$appid", appid));
             command.Transaction = transaction;

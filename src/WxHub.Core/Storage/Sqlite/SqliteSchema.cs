@@ -101,5 +101,86 @@ internal static class SqliteSchema
         CREATE INDEX outbox_by_callback ON outbox (callback_id);
         CREATE INDEX outbox_by_subscriber ON outbox (subscriber_id)
         """,
+        // 3: third-party platforms, their authorizers (grants with encrypted refresh tokens and their SHA-256 for
+        // comparing), the grants' audit trail and authorizations being completed. Subscribers and callbacks may now
+        // belong to a platform or an authorizer, not only to an app, so their tables are rebuilt without the foreign key
+        // to apps (an app's removal deletes them explicitly).
+        """
+        CREATE TABLE components (
+            component_appid TEXT PRIMARY KEY,
+            secret BLOB NOT NULL,
+            token BLOB NOT NULL,
+            encoding_aes_key BLOB NOT NULL,
+            previous_encoding_aes_key BLOB NULL,
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL
+        );
+        CREATE TABLE authorizers (
+            appid TEXT PRIMARY KEY,
+            component_appid TEXT NOT NULL,
+            status TEXT NOT NULL,
+            refresh_token BLOB NULL,
+            refresh_token_hash BLOB NULL,
+            scopes TEXT NOT NULL,
+            name TEXT NULL,
+            account_type TEXT NULL,
+            user_name TEXT NULL,
+            principal_name TEXT NULL,
+            authorized_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL,
+            revoked_at INTEGER NULL
+        );
+        CREATE INDEX authorizers_by_component ON authorizers (component_appid, appid);
+        CREATE TABLE authorizer_events (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            component_appid TEXT NOT NULL,
+            appid TEXT NOT NULL,
+            at INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            detail TEXT NULL
+        );
+        CREATE INDEX authorizer_events_by_app ON authorizer_events (appid, id);
+        CREATE TABLE pending_authorizations (
+            id TEXT PRIMARY KEY,
+            component_appid TEXT NOT NULL,
+            appid TEXT NULL,
+            created_at INTEGER NOT NULL
+        );
+        CREATE TABLE subscribers_v3 (
+            id TEXT PRIMARY KEY,
+            appid TEXT NOT NULL,
+            url TEXT NOT NULL,
+            secret BLOB NOT NULL,
+            events TEXT NOT NULL,
+            mode TEXT NOT NULL,
+            created_at INTEGER NOT NULL
+        );
+        INSERT INTO subscribers_v3 SELECT id, appid, url, secret, events, mode, created_at FROM subscribers;
+        DROP TABLE subscribers;
+        ALTER TABLE subscribers_v3 RENAME TO subscribers;
+        CREATE INDEX subscribers_by_app ON subscribers (appid, created_at);
+        CREATE UNIQUE INDEX subscribers_one_sync_per_app ON subscribers (appid) WHERE mode = 'Sync';
+        CREATE TABLE callbacks_v3 (
+            id TEXT PRIMARY KEY,
+            appid TEXT NOT NULL,
+            dedup_key TEXT NOT NULL,
+            received_at INTEGER NOT NULL,
+            msg_type TEXT NOT NULL,
+            event TEXT NULL,
+            from_user TEXT NOT NULL,
+            encryption TEXT NOT NULL,
+            format TEXT NOT NULL,
+            message TEXT NOT NULL,
+            outcome TEXT NOT NULL,
+            reply_xml TEXT NULL,
+            duplicates INTEGER NOT NULL DEFAULT 0,
+            UNIQUE (appid, dedup_key)
+        );
+        INSERT INTO callbacks_v3 SELECT id, appid, dedup_key, received_at, msg_type, event, from_user, encryption, format, message, outcome, reply_xml, duplicates FROM callbacks;
+        DROP TABLE callbacks;
+        ALTER TABLE callbacks_v3 RENAME TO callbacks;
+        CREATE INDEX callbacks_by_app ON callbacks (appid, received_at);
+        CREATE INDEX callbacks_by_age ON callbacks (received_at)
+        """,
     ];
 }
