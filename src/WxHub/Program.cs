@@ -6,4 +6,5 @@ root.Subcommands.Add(ServeCommand.Create());
 root.Subcommands.Add(EmulatorCommand.Create());
 root.Subcommands.Add(AdminCommands.App());
 root.Subcommands.Add(AdminCommands.Key());
+root.Subcommands.Add(ComponentCommands.Create());
 return await root.Parse(args).InvokeAsync();

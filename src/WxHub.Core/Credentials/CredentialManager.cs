@@ -31,6 +31,7 @@ public sealed partial class CredentialManager : ICredentialProvider, IAppChangeL
     private readonly ILogger<CredentialManager> _logger;
     private readonly RefreshScheduler _scheduler;
     private int _disposed;
+    private volatile bool _started;
 
     public CredentialManager(
         ICredentialStore store,
@@ -79,6 +80,7 @@ public sealed partial class CredentialManager : ICredentialProvider, IAppChangeL
             }
         }
         _scheduler.Schedule(refreshes);
+        _started = true;
     }
 
     public Task StopAsync(CancellationToken cancellationToken)
@@ -133,10 +135,12 @@ public sealed partial class CredentialManager : ICredentialProvider, IAppChangeL
 
     /// <summary>
     /// Starts keeping credentials fresh that a source newly knows (authorizers restored from WeChat's list): each is
-    /// fetched in the background, at the scheduler's pace, unless a valid one is held.
+    /// fetched in the background, at the scheduler's pace, unless a valid one is held. A manager that is not running
+    /// (in a command-line verb) leaves them to the server's next start.
     /// </summary>
     public void Track(IEnumerable<CredentialKey> keys)
     {
+        if (!_started) return;
         var now = _time.GetUtcNow();
         _scheduler.Schedule(keys
             .Where(key => !_slots.TryGetValue(key, out var slot) || Servable(slot) is null)
