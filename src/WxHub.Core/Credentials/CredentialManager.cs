@@ -130,7 +130,8 @@ public sealed partial class CredentialManager : ICredentialProvider, IAppChangeL
     /// </summary>
     public void Retry(CredentialKey key)
     {
-        if (_slots.TryGetValue(key, out var slot) && slot.Fault is not null) _scheduler.Schedule(key, _time.GetUtcNow(), RefreshReason.Schedule);
+        // Joins a refresh a reader already started; a slot without a fault got its value meanwhile.
+        if (_slots.TryGetValue(key, out var slot) && slot.Fault is not null) StartRefresh(slot, RefreshReason.Schedule);
     }
 
     /// <summary>

@@ -37,6 +37,9 @@ public sealed class Platform
         var platform = new Platform(hub, rotateRefreshTokens);
         await platform.RegisterInWxHubAsync();
         await platform.PointWeChatAtWxHubAsync();
+        // The first ticket push is WeChat's answer to the registration: WxHub must have it before anyone asks for a token.
+        await Eventually.True(async () => JsonNode.Parse(await hub.EmulatorClient.GetStringAsync($"/__emulator/pushes?target={Appid}&kind=component_verify_ticket"))!
+            ["pushes"]!.AsArray().Any(p => p!["status"]!.GetValue<string>() == "acknowledged"), "WxHub acknowledged the first ticket push");
         await platform.ComponentTokenAsync();
         return platform;
     }
