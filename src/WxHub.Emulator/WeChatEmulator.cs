@@ -23,6 +23,7 @@ public sealed class WeChatEmulator : IAsyncDisposable, IAccessPointSwitch
     private readonly CancellationTokenSource _stopping = new();
     private readonly HttpClient _pushClient = PushSender.CreateClient();
     private readonly TicketScheduler _tickets;
+    private readonly Seeder _seeder;
 
     private WeChatEmulator(EmulatorOptions options)
     {
@@ -33,8 +34,10 @@ public sealed class WeChatEmulator : IAsyncDisposable, IAccessPointSwitch
         var oauth = new OAuthEndpoints(_state, guard);
         var users = new UserEndpoints(_state, guard);
         var messages = new MessageEndpoints(_state, guard);
-        var control = new ControlEndpoints(_state, new AppRegistrar(_state), this);
+        var appRegistrar = new AppRegistrar(_state);
+        var control = new ControlEndpoints(_state, appRegistrar, this);
         var userControl = new UserControl(_state);
+        var openData = new OpenDataControl(_state);
 
         var sender = new PushSender(_pushClient, clock, options, _stopping.Token);
         var pushLog = new PushLog();
@@ -45,6 +48,7 @@ public sealed class WeChatEmulator : IAsyncDisposable, IAccessPointSwitch
         var authorizationPage = new AuthorizationPage(_state, authorizations);
         var componentControl = new ComponentControl(_state, authorizations, _tickets);
         var pushControl = new PushControl(new MessagePusher(_state, sender, pushLog), pushLog);
+        _seeder = new Seeder(appRegistrar, componentControl, userControl);
 
         void Configure(WebApplication app, string accessPoint)
         {
@@ -57,8 +61,10 @@ public sealed class WeChatEmulator : IAsyncDisposable, IAccessPointSwitch
             authorizationPage.Map(app);
             control.Map(app, accessPoint);
             userControl.Map(app);
+            openData.Map(app);
             componentControl.Map(app);
             pushControl.Map(app);
+            _seeder.Map(app);
         }
 
         _hosts = AccessPointNames.All
@@ -88,6 +94,13 @@ public sealed class WeChatEmulator : IAsyncDisposable, IAccessPointSwitch
         }
         return emulator;
     }
+
+    /// <summary>
+    /// Sets up apps, platforms and users from a seed document: <c>{"apps": [...], "components": [...], "users": [...]}</c>,
+    /// each entry the body of its <c>POST /__emulator/apps|components|users</c>.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The document or one of its entries is not valid; the message says which and why.</exception>
+    public SeedResult LoadSeed(string json) => _seeder.Apply(json);
 
     public bool IsUp(string accessPoint) => Host(accessPoint).IsUp;
 

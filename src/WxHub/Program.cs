@@ -7,4 +7,5 @@ root.Subcommands.Add(EmulatorCommand.Create());
 root.Subcommands.Add(AdminCommands.App());
 root.Subcommands.Add(AdminCommands.Key());
 root.Subcommands.Add(ComponentCommands.Create());
+root.Subcommands.Add(UserCommands.Create());
 return await root.Parse(args).InvokeAsync();

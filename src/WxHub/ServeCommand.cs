@@ -25,13 +25,19 @@ internal static class ServeCommand
             Description = "WeChat API access points to call, in failover order, separated by ',' (default WeChat's own: api, api2, sh, sz, hk; WXHUB_WECHATAPI).",
         };
 
-        var command = new Command("serve", "Run the WxHub server.") { urls, data, wechatApi };
+        var wechatPages = new Option<string>("--wechat-pages")
+        {
+            Description = "Base URL of WeChat's browser pages (authorization, QR login); default WeChat's own, or the --wechat-api URL when that is an emulator (WXHUB_WECHATPAGES).",
+        };
+
+        var command = new Command("serve", "Run the WxHub server.") { urls, data, wechatApi, wechatPages };
         command.SetAction(async (parse, cancellation) =>
         {
             var overrides = new Dictionary<string, string?>();
             if (parse.GetValue(urls) is { } u) overrides["Urls"] = u;
             if (parse.GetValue(data) is { } d) overrides[nameof(WxHubSettings.Data)] = d;
             if (parse.GetValue(wechatApi) is { } w) overrides[WeChatApiOptions.AccessPointsKey] = w;
+            if (parse.GetValue(wechatPages) is { } p) overrides[WeChatPagesOptions.Key] = p;
 
             await using var app = WxHubApplication.Build(overrides);
             await app.StartAsync(cancellation);

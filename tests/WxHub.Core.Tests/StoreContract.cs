@@ -1,6 +1,7 @@
 using WxHub.Core.Access;
 using WxHub.Core.Apps;
 using WxHub.Core.Credentials;
+using WxHub.Core.Messages;
 
 namespace WxHub.Core.Tests;
 
@@ -17,6 +18,9 @@ public abstract class StoreContract
     protected abstract IRefreshEventStore Events { get; }
     protected abstract IQuotaStore Quotas { get; }
     protected abstract IApiKeyStore Keys { get; }
+    protected abstract ISubscriberStore Subscribers { get; }
+    protected abstract ICallbackStore Callbacks { get; }
+    protected abstract IOutboxStore Outbox { get; }
 
     /// <summary>A second view of the same storage, as after a restart: what the first wrote must be there.</summary>
     protected abstract StoreContract Reopen();
@@ -132,5 +136,125 @@ public abstract class StoreContract
         Assert.Equal(T0.AddDays(1), (await Keys.GetAsync(id))!.RevokedAt);
         Assert.False(await Keys.RevokeAsync("0000000000000000", T0));
         Assert.Single(await Keys.ListAsync());
+    }
+
+    protected static Subscriber Subscriber(string appid, SubscriberMode mode = SubscriberMode.Async, string id = "sub_1") =>
+        new(id, appid, new Uri("http://127.0.0.1:9/hook"), "subscriber-secret-0123456789", ["text", "subscribe"], mode, T0);
+
+    protected static CallbackRecord Callback(string appid, string key, string id = "cb_1", DateTimeOffset? at = null) =>
+        new(id, appid, key, at ?? T0, "text", null, "oUSER", CallbackEncryption.Safe, PushFormat.Xml, """{"msg_type":"text"}""", CallbackOutcome.Pending, null, 0);
+
+    protected static OutboxEntry Entry(string appid, string callbackId, string subscriberId, string id, DeliveryState state = DeliveryState.Pending, DateTimeOffset? due = null) =>
+        new(id, appid, callbackId, subscriberId, state, 0, due ?? T0, null, T0, null);
+
+    [Fact]
+    public async Task Subscribers_round_trip_with_their_secret_and_an_app_has_one_sync_subscriber()
+    {
+        await Apps.AddAsync(App("wx-s"));
+        var subscriber = Subscriber("wx-s", SubscriberMode.Sync);
+        Assert.True(await Subscribers.AddAsync(subscriber));
+        Assert.False(await Subscribers.AddAsync(Subscriber("wx-s", SubscriberMode.Sync, id: "sub_2")));
+        Assert.True(await Subscribers.AddAsync(Subscriber("wx-s", id: "sub_3")));
+
+        var stored = await Reopen().Subscribers.GetAsync("sub_1");
+        Assert.Equal(subscriber.Secret, stored!.Secret);
+        Assert.Equal(subscriber.Events, stored.Events);
+        Assert.Equal(["sub_1", "sub_3"], (await Subscribers.ListAsync("wx-s")).Select(s => s.Id));
+        Assert.False(await Subscribers.DeleteAsync("wx-other", "sub_1"));
+        Assert.True(await Subscribers.DeleteAsync("wx-s", "sub_1"));
+        Assert.Null(await Subscribers.GetAsync("sub_1"));
+    }
+
+    [Fact]
+    public async Task A_push_is_accepted_once_per_app_and_key_and_its_retries_are_counted()
+    {
+        await Apps.AddAsync(App("wx-c"));
+        await Apps.AddAsync(App("wx-d"));
+        await Subscribers.AddAsync(Subscriber("wx-c"));
+        Assert.True(await Callbacks.AcceptAsync(Callback("wx-c", "100"), [Entry("wx-c", "cb_1", "sub_1", "dl_1")]));
+        Assert.False(await Callbacks.AcceptAsync(Callback("wx-c", "100", id: "cb_2"), [Entry("wx-c", "cb_2", "sub_1", "dl_2")]));
+        Assert.True(await Callbacks.AcceptAsync(Callback("wx-d", "100", id: "cb_3"), []));
+        Assert.Null(await Outbox.GetAsync("wx-c", "dl_2"));
+
+        await Callbacks.CompleteAsync("cb_1", CallbackOutcome.Replied, "<xml>reply</xml>");
+        var duplicate = await Reopen().Callbacks.RecordDuplicateAsync("wx-c", "100");
+        Assert.Equal(CallbackOutcome.Replied, duplicate!.Outcome);
+        Assert.Equal("<xml>reply</xml>", duplicate.ReplyXml);
+        Assert.Equal(1, duplicate.Duplicates);
+        Assert.Null(await Callbacks.RecordDuplicateAsync("wx-c", "999"));
+        Assert.Equal(["cb_1"], (await Callbacks.ListAsync("wx-c", 10)).Select(c => c.Id));
+    }
+
+    [Fact]
+    public async Task Concurrent_accepts_of_one_push_let_exactly_one_through()
+    {
+        await Apps.AddAsync(App("wx-race"));
+        var accepted = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => Callbacks.AcceptAsync(Callback("wx-race", "7", id: $"cb_{i}"), [])));
+        Assert.Single(accepted, a => a);
+    }
+
+    [Fact]
+    public async Task Due_entries_are_claimed_once_retried_when_due_and_released_after_a_restart()
+    {
+        await Apps.AddAsync(App("wx-o"));
+        await Subscribers.AddAsync(Subscriber("wx-o"));
+        await Callbacks.AcceptAsync(Callback("wx-o", "1"),
+        [
+            Entry("wx-o", "cb_1", "sub_1", "dl_due"),
+            Entry("wx-o", "cb_1", "sub_1", "dl_later", due: T0.AddMinutes(1)),
+            Entry("wx-o", "cb_1", "sub_1", "dl_sync", DeliveryState.InFlight),
+        ]);
+        Assert.Equal(T0, await Outbox.NextDueAsync());
+
+        var claimed = Assert.Single(await Outbox.ClaimDueAsync(T0, 10));
+        Assert.Equal("dl_due", claimed.Entry.Id);
+        Assert.Equal("""{"msg_type":"text"}""", claimed.Message);
+        Assert.Empty(await Outbox.ClaimDueAsync(T0, 10));
+
+        await Outbox.MarkFailedAsync("dl_due", T0.AddSeconds(5), "HTTP 503");
+        var failed = await Outbox.GetAsync("wx-o", "dl_due");
+        Assert.Equal((DeliveryState.Pending, 1, T0.AddSeconds(5), "HTTP 503"), (failed!.State, failed.Attempts, failed.NextAttemptAt, failed.LastError));
+        Assert.Equal(["dl_due"], (await Outbox.ClaimDueAsync(T0.AddSeconds(5), 10)).Select(d => d.Entry.Id));
+        await Outbox.MarkDeliveredAsync("dl_due", T0.AddSeconds(6));
+        Assert.Equal(DeliveryState.Delivered, (await Outbox.GetAsync("wx-o", "dl_due"))!.State);
+
+        Assert.Equal(1, await Reopen().Outbox.ReleaseInFlightAsync(T0.AddSeconds(10)));
+        Assert.Equal(["dl_sync"], (await Outbox.ClaimDueAsync(T0.AddSeconds(10), 10)).Select(d => d.Entry.Id));
+        Assert.Equal(["dl_due"], (await Outbox.ListAsync("wx-o", DeliveryState.Delivered, 10)).Select(e => e.Id));
+    }
+
+    [Fact]
+    public async Task Replay_makes_a_finished_entry_due_again_but_not_one_in_flight()
+    {
+        await Apps.AddAsync(App("wx-r"));
+        await Subscribers.AddAsync(Subscriber("wx-r"));
+        await Callbacks.AcceptAsync(Callback("wx-r", "1"), [Entry("wx-r", "cb_1", "sub_1", "dl_1"), Entry("wx-r", "cb_1", "sub_1", "dl_2", DeliveryState.InFlight)]);
+        await Outbox.ClaimDueAsync(T0, 10);
+        await Outbox.MarkDeliveredAsync("dl_1", T0);
+
+        var replayed = await Outbox.ReplayAsync("wx-r", "dl_1", T0.AddHours(1));
+        Assert.Equal((DeliveryState.Pending, T0.AddHours(1)), (replayed!.State, replayed.NextAttemptAt));
+        Assert.Null(await Outbox.ReplayAsync("wx-r", "dl_2", T0.AddHours(1)));
+        Assert.Null(await Outbox.ReplayAsync("wx-other", "dl_1", T0.AddHours(1)));
+    }
+
+    [Fact]
+    public async Task Pruning_forgets_old_finished_pushes_and_removing_an_app_removes_its_messages()
+    {
+        await Apps.AddAsync(App("wx-p"));
+        await Subscribers.AddAsync(Subscriber("wx-p"));
+        await Callbacks.AcceptAsync(Callback("wx-p", "1", id: "cb_done"), [Entry("wx-p", "cb_done", "sub_1", "dl_done")]);
+        await Callbacks.AcceptAsync(Callback("wx-p", "2", id: "cb_open"), [Entry("wx-p", "cb_open", "sub_1", "dl_open")]);
+        await Callbacks.AcceptAsync(Callback("wx-p", "3", id: "cb_new", at: T0.AddDays(8)), []);
+        await Outbox.MarkDeliveredAsync("dl_done", T0);
+
+        Assert.Equal(1, await Callbacks.PruneAsync(T0.AddDays(7)));
+        Assert.Equal(["cb_new", "cb_open"], (await Callbacks.ListAsync("wx-p", 10)).Select(c => c.Id));
+        Assert.Null(await Outbox.GetAsync("wx-p", "dl_done"));
+
+        Assert.True(await Apps.DeleteAsync("wx-p"));
+        Assert.Empty(await Callbacks.ListAsync("wx-p", 10));
+        Assert.Empty(await Subscribers.ListAsync("wx-p"));
+        Assert.Null(await Outbox.GetAsync("wx-p", "dl_open"));
     }
 }

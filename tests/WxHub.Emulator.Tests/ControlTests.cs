@@ -156,4 +156,21 @@ public sealed class ControlTests : IAsyncLifetime
         using var unknown = await _wx.Client.PostAsync("/__emulator/access_points/moon/down", null);
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
     }
+
+    [Fact]
+    public async Task A_seed_sets_up_apps_platforms_and_users_and_names_a_bad_entry()
+    {
+        var result = _wx.Emulator.LoadSeed("""
+            {"apps": [{"appid": "wxs1", "secret": "s", "type": "mini_program", "open_account": "o"}],
+             "users": [{"id": "zoe", "apps": ["wxs1"]}]}
+            """);
+        Assert.Equal(new SeedResult(1, 0, 1), result);
+        var zoe = await _wx.ControlAsync(HttpMethod.Get, "/__emulator/users/zoe");
+        Assert.Equal(28, String(zoe.GetProperty("openids"), "wxs1").Length);
+
+        var bad = Assert.Throws<InvalidDataException>(() => _wx.Emulator.LoadSeed("""{"users": [{"apps": ["wxnope"]}]}"""));
+        Assert.StartsWith("users[0]: ", bad.Message);
+        var seeded = await _wx.ControlAsync(HttpMethod.Post, "/__emulator/seed", new { apps = new[] { new { appid = "wxs2", secret = "s", type = "website" } } });
+        Assert.Equal(1, Int(seeded, "apps"));
+    }
 }

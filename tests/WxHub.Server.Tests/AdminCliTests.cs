@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using WxHub.Testing;
 
 namespace WxHub.Server.Tests;
@@ -56,18 +55,6 @@ public sealed class AdminCliTests : IDisposable
         Assert.Matches(@"^\d+\.\d+\.\d+", version.Output.Trim());
     }
 
-    private async Task<(int ExitCode, string Output, string Error)> Wxhub(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "wxhub.dll"));
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        start.Environment["WXHUB_DATA"] = _data.Path;
-        using var process = Process.Start(start)!;
-        process.StandardInput.Close();
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(limit.Token);
-        return (process.ExitCode, await output, await error);
-    }
+    private Task<(int ExitCode, string Output, string Error)> Wxhub(params string[] args) =>
+        WxhubCli.RunAsync(new Dictionary<string, string> { ["WXHUB_DATA"] = _data.Path }, args);
 }

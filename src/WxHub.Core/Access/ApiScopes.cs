@@ -7,8 +7,17 @@ public static class ApiScopes
     public const string Tickets = "tickets";
     public const string JsSdk = "jssdk";
 
+    /// <summary>Web authorization and QR-code login: exchanging codes, reading signed-in users' profiles.</summary>
+    public const string OAuth = "oauth";
+
+    /// <summary>Mini Program login sessions and the decryption of their data.</summary>
+    public const string MiniProgram = "miniprogram";
+
+    /// <summary>The UnionID directory.</summary>
+    public const string Users = "users";
+
     /// <summary>A third-party platform's authorizers: the list, their status and granted function sets.</summary>
     public const string Components = "components";
 
-    public static readonly IReadOnlyList<string> All = [AccessToken, Tickets, JsSdk, Components];
+    public static readonly IReadOnlyList<string> All = [AccessToken, Tickets, JsSdk, OAuth, MiniProgram, Users, Components];
 }

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using WxHub.Core.Credentials;
+using WxHub.Core.OAuth;
 using WxHub.Core.WeChat;
 
 namespace WxHub.Core.Components;
@@ -10,8 +10,9 @@ public static class ComponentServiceCollectionExtensions
 {
     /// <summary>
     /// Third-party platforms: their credentials in the <see cref="CredentialManager"/>, authorization, sync and
-    /// recovery. Reads the <c>Components</c> section (<see cref="ComponentOptions"/>) and <c>WeChatPages</c>; needs
-    /// <see cref="CredentialServiceCollectionExtensions.AddWxHubCredentials"/> and the stores.
+    /// recovery. Reads the <c>Components</c> section (<see cref="ComponentOptions"/>); needs
+    /// <see cref="CredentialServiceCollectionExtensions.AddWxHubCredentials"/>, the stores, and for the authorization
+    /// pages' address <see cref="WeChatPagesOptions"/> (configured by <see cref="LoginServiceCollectionExtensions.AddWxHubLogins"/>).
     /// </summary>
     public static IServiceCollection AddWxHubComponents(this IServiceCollection services, IConfiguration configuration)
     {
@@ -20,20 +21,6 @@ public static class ComponentServiceCollectionExtensions
             .Validate(o => o.AuthorizerRefreshSpread >= TimeSpan.Zero && o.StartPushTicketSpacing >= TimeSpan.Zero && o.TicketWait >= TimeSpan.Zero && o.ReconcileInterval > TimeSpan.Zero,
                 "Components: AuthorizerRefreshSpread, StartPushTicketSpacing and TicketWait must not be negative, ReconcileInterval must be positive.")
             .ValidateOnStart();
-        services.AddOptions<WeChatPagesOptions>().Configure<IOptions<WeChatApiOptions>>((pages, api) =>
-        {
-            if (configuration[WeChatPagesOptions.Key] is { Length: > 0 } configured)
-            {
-                pages.Base = Uri.TryCreate(configured, UriKind.Absolute, out var url) && url.Scheme is "http" or "https"
-                    ? url
-                    : throw new FormatException($"{WeChatPagesOptions.Key}: '{configured}' is not an http(s) URL. Give the base URL that serves WeChat's authorization pages.");
-            }
-            else if (api.Value.AccessPoints[0] is var first && !WeChatPagesOptions.IsWeChatOwn(first))
-            {
-                pages.Base = first;
-            }
-        });
-
         services.AddSingleton<ComponentApiClient>();
         services.AddSingleton<ComponentTickets>();
         services.AddSingleton<ComponentTokenCalls>();
@@ -41,6 +28,8 @@ public static class ComponentServiceCollectionExtensions
         services.AddSingleton<AuthorizationGrants>();
         services.AddSingleton<AuthorizerSync>();
         services.AddHostedService<ComponentRecovery>();
+        // Replaces the logins' stand-in (registered with TryAdd): platform logins use these platforms' tokens.
+        services.AddSingleton<IComponentAccessTokenProvider, ComponentAccessTokens>();
         return services;
     }
 }

@@ -17,7 +17,7 @@ public sealed class ComponentTokenCalls(ICredentialProvider credentials)
         var lookup = await credentials.GetAsync(key, cancellationToken);
         for (var attempt = 0; ; attempt++)
         {
-            if (!lookup.Found) return new Problem(ProblemKind.Upstream, lookup.Fault.Error, lookup.Fault.Message, lookup.Fault.ErrCode);
+            if (!lookup.Found) return Unavailable(lookup.Fault);
             var result = await call(lookup.Credential.Value, cancellationToken);
             if (result.Succeeded) return result.Answer;
             if (attempt == 0 && result.Failure.ErrCode is { } errcode && WeChatErrorCatalog.IsTokenInvalid(errcode))
@@ -29,10 +29,13 @@ public sealed class ComponentTokenCalls(ICredentialProvider credentials)
         }
     }
 
+    /// <summary>The platform's token cannot be had now (no ticket yet, WeChat unreachable, a backoff).</summary>
+    public static Problem Unavailable(CredentialFault fault) => new(ProblemKind.Unavailable, fault.Error, fault.Message, fault.ErrCode);
+
     /// <summary>A failed WeChat call as a problem an operator can act on.</summary>
     public static Problem Upstream(UpstreamFailure failure)
     {
-        if (failure.ErrCode is not { } code) return new Problem(ProblemKind.Upstream, "wechat_unreachable", failure.Detail);
+        if (failure.ErrCode is not { } code) return new Problem(ProblemKind.Unavailable, "wechat_unreachable", failure.Detail);
         var info = WeChatErrorCatalog.Describe(code, failure.Detail);
         return new Problem(ProblemKind.Upstream, "wechat_error", $"WeChat answered {code} ({info.Meaning}). {info.OperatorAction}", code);
     }

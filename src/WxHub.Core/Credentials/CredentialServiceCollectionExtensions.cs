@@ -38,9 +38,10 @@ public static class CredentialServiceCollectionExtensions
             .ValidateOnStart();
 
         // No request logging: URLs carry AppSecrets and access tokens.
-        services.AddHttpClient(WeChatApiClient.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan).RemoveAllLoggers();
+        services.AddHttpClient(WeChatAccessPoints.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan).RemoveAllLoggers();
 
         services.AddSingleton<DailyQuota>();
+        services.AddSingleton<WeChatAccessPoints>();
         services.AddSingleton<WeChatApiClient>();
         services.AddSingleton<ForceRefreshBudget>();
         // Asked in this order: a registered app wins over an authorizer with the same appid.

@@ -36,6 +36,13 @@ public sealed class SecretProtector
         return blob;
     }
 
+    /// <summary>
+    /// A key for another purpose (e.g. signing OAuth states), derived from the master key with HKDF-SHA256, so every
+    /// instance that shares the master key derives the same one and nothing else needs to be kept.
+    /// </summary>
+    public byte[] DeriveKey(string purpose, int length = 32) =>
+        HKDF.DeriveKey(HashAlgorithmName.SHA256, _key, length, info: Encoding.UTF8.GetBytes(purpose));
+
     /// <exception cref="CryptographicException">The blob was not made by this key for this place (wrong master key or tampering).</exception>
     public string Unprotect(byte[] blob, string associatedData)
     {

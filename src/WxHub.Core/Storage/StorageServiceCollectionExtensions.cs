@@ -4,7 +4,10 @@ using WxHub.Core.Access;
 using WxHub.Core.Apps;
 using WxHub.Core.Components;
 using WxHub.Core.Credentials;
+using WxHub.Core.Identity;
 using WxHub.Core.Messages;
+using WxHub.Core.MiniProgram;
+using WxHub.Core.OAuth;
 using WxHub.Core.Secrets;
 using WxHub.Core.Storage.Sqlite;
 
@@ -23,6 +26,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton(new SecretProtector(MasterKey.Load(dataDirectory, masterKey)));
         services.AddSingleton(AdminKey.Load(dataDirectory, adminKey));
         services.AddSingleton(new SqliteDatabase(dataDirectory));
+        services.AddSingleton<SqliteWriteQueue>();
         services.AddSingleton<IAppStore, SqliteAppStore>();
         services.AddSingleton<ICredentialStore, SqliteCredentialStore>();
         services.AddSingleton<IRefreshEventStore, SqliteRefreshEventStore>();
@@ -34,6 +38,11 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IComponentStore, SqliteComponentStore>();
         services.AddSingleton<IAuthorizerStore, SqliteAuthorizerStore>();
         services.AddSingleton<ApiKeyAuthenticator>();
+        services.AddSingleton<IOAuthStore, SqliteOAuthStore>();
+        services.AddSingleton<IOAuthGrantStore, SqliteOAuthGrantStore>();
+        services.AddSingleton<IMiniProgramSessionStore, SqliteMiniProgramSessionStore>();
+        services.AddSingleton<IUserDirectoryStore, SqliteUserDirectoryStore>();
+        services.AddSingleton<IBackfillStore, SqliteBackfillStore>();
         return services;
     }
 }

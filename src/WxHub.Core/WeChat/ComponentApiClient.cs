@@ -60,7 +60,7 @@ public sealed class ComponentApiClient(WeChatApiClient wechat)
         string quotaAppid, string endpoint, string? componentToken, TRequest body, JsonTypeInfo<TRequest> requestType, JsonTypeInfo<TAnswer> answerType,
         CancellationToken cancellationToken) where TAnswer : class =>
         wechat.SendAsync(quotaAppid, endpoint,
-            baseUrl => new HttpRequestMessage(HttpMethod.Post, WeChatApiClient.Url(baseUrl, endpoint,
+            baseUrl => new HttpRequestMessage(HttpMethod.Post, WeChatAccessPoints.Url(baseUrl, endpoint,
                 componentToken is null ? "" : $"?component_access_token={Uri.EscapeDataString(componentToken)}"))
             {
                 Content = JsonContent.Create(body, requestType),

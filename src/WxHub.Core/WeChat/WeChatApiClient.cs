@@ -2,34 +2,28 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using WxHub.Protocol.Errors;
 
 namespace WxHub.Core.WeChat;
 
 /// <summary>
-/// Calls WeChat's credential endpoints. Each call is counted against the daily budget, fails over across the
-/// configured access points when one gives no WeChat answer, and is repeated with backoff while WeChat says -1.
+/// Calls WeChat's credential endpoints. Each attempt is counted against the daily budget, goes through the
+/// <see cref="WeChatAccessPoints"/> (failover), and the call is repeated with backoff while WeChat says -1.
 /// </summary>
-public sealed partial class WeChatApiClient(
-    IHttpClientFactory httpClients,
+public sealed class WeChatApiClient(
+    WeChatAccessPoints accessPoints,
     DailyQuota quota,
     IOptions<WeChatApiOptions> options,
-    TimeProvider time,
-    ILogger<WeChatApiClient> logger)
+    TimeProvider time)
 {
-    public const string HttpClientName = "WeChat";
     public const string JsapiTicket = "jsapi";
     public const string WxCardTicket = "wx_card";
-
-    // The access point that answered last: later calls start there instead of paying for a dead one again.
-    private int _preferred;
 
     /// <summary><c>POST /cgi-bin/stable_token</c>; normal mode returns the current token until its last five minutes.</summary>
     public Task<UpstreamResult> GetStableTokenAsync(string appid, string secret, bool forceRefresh, CancellationToken cancellationToken) =>
         CallAsync(appid, WeChatEndpoints.StableToken, answer => Issue(answer.AccessToken, answer),
-            baseUrl => new HttpRequestMessage(HttpMethod.Post, Url(baseUrl, WeChatEndpoints.StableToken, ""))
+            baseUrl => new HttpRequestMessage(HttpMethod.Post, WeChatAccessPoints.Url(baseUrl, WeChatEndpoints.StableToken, ""))
             {
                 Content = JsonContent.Create(new StableTokenRequest("client_credential", appid, secret, forceRefresh), WeChatApiJsonContext.Default.StableTokenRequest),
             },
@@ -38,14 +32,14 @@ public sealed partial class WeChatApiClient(
     /// <summary><c>GET /cgi-bin/token</c>: every call issues a new token; the previous one lives five more minutes.</summary>
     public Task<UpstreamResult> GetTokenAsync(string appid, string secret, CancellationToken cancellationToken) =>
         CallAsync(appid, WeChatEndpoints.Token, answer => Issue(answer.AccessToken, answer),
-            baseUrl => new HttpRequestMessage(HttpMethod.Get, Url(baseUrl, WeChatEndpoints.Token,
+            baseUrl => new HttpRequestMessage(HttpMethod.Get, WeChatAccessPoints.Url(baseUrl, WeChatEndpoints.Token,
                 $"?grant_type=client_credential&appid={Uri.EscapeDataString(appid)}&secret={Uri.EscapeDataString(secret)}")),
             cancellationToken);
 
     /// <summary><c>GET /cgi-bin/ticket/getticket</c> for <see cref="JsapiTicket"/> or <see cref="WxCardTicket"/>.</summary>
     public Task<UpstreamResult> GetTicketAsync(string appid, string accessToken, string type, CancellationToken cancellationToken) =>
         CallAsync(appid, WeChatEndpoints.GetTicket, answer => Issue(answer.Ticket, answer),
-            baseUrl => new HttpRequestMessage(HttpMethod.Get, Url(baseUrl, WeChatEndpoints.GetTicket,
+            baseUrl => new HttpRequestMessage(HttpMethod.Get, WeChatAccessPoints.Url(baseUrl, WeChatEndpoints.GetTicket,
                 $"?access_token={Uri.EscapeDataString(accessToken)}&type={Uri.EscapeDataString(type)}")),
             cancellationToken);
 
@@ -66,7 +60,7 @@ public sealed partial class WeChatApiClient(
     /// <summary>
     /// One logical call to WeChat: counted against <paramref name="appid"/>'s daily budget for the endpoint, failed over
     /// across the access points, repeated with backoff while WeChat says -1, and on success read as
-    /// <typeparamref name="T"/>. Every WeChat call of WxHub's credential and platform flows goes through here.
+    /// <typeparamref name="T"/>. The credential and third-party platform calls all go through here.
     /// </summary>
     public async Task<WeChatCall<T>> SendAsync<T>(
         string appid, string endpoint, Func<Uri, HttpRequestMessage> request, JsonTypeInfo<T> answer, CancellationToken cancellationToken) where T : class
@@ -75,13 +69,17 @@ public sealed partial class WeChatApiClient(
         var delay = settings.BusyRetryDelay;
         for (var attempt = 0; ; attempt++)
         {
-            var (body, failure) = await SendToAnAccessPointAsync(appid, endpoint, request, cancellationToken);
-            if (failure is not null) return new(null, failure);
+            var delivery = await accessPoints.SendAsync(endpoint, request, async ct => await quota.TryConsumeAsync(appid, endpoint, ct)
+                ? null
+                : $"WxHub has used today's budget of {settings.DailyQuotas.For(endpoint)} calls to {endpoint} for {appid} and stops here so WeChat never answers 45009.",
+                cancellationToken);
+            if (delivery.Refusal is not null) return new(null, new UpstreamFailure(UpstreamFailureKind.QuotaSpent, null, delivery.Refusal));
+            if (delivery.Body is null) return new(null, new UpstreamFailure(UpstreamFailureKind.Unreachable, null, delivery.Problem!));
 
-            var status = WeChatJson.ReadStatus(body);
+            var status = delivery.Status;
             if (status.IsSuccess)
             {
-                return Read(body!, answer) is { } value
+                return Read(delivery.Body, answer) is { } value
                     ? new(value, null)
                     : new(null, new UpstreamFailure(UpstreamFailureKind.MalformedAnswer, null, $"WeChat's answer to {endpoint} said success but is not the expected JSON."));
             }
@@ -93,58 +91,6 @@ public sealed partial class WeChatApiClient(
             }
             if (status.ErrCode == WeChatErrorCodes.DailyQuotaExceeded) quota.MarkSpent(appid, endpoint);
             return new(null, new UpstreamFailure(UpstreamFailureKind.WeChatError, status.ErrCode, status.ErrMsg ?? ""));
-        }
-    }
-
-    /// <summary>Tries each access point once, starting with the preferred one, until one gives a WeChat answer.</summary>
-    private async Task<(byte[]? Body, UpstreamFailure? Failure)> SendToAnAccessPointAsync(
-        string appid, string endpoint, Func<Uri, HttpRequestMessage> request, CancellationToken cancellationToken)
-    {
-        var points = options.Value.AccessPoints;
-        var start = Volatile.Read(ref _preferred);
-        var problems = new List<string>(points.Count);
-        for (var i = 0; i < points.Count; i++)
-        {
-            var index = (start + i) % points.Count;
-            if (!await quota.TryConsumeAsync(appid, endpoint, cancellationToken))
-            {
-                return (null, new UpstreamFailure(UpstreamFailureKind.QuotaSpent, null,
-                    $"WxHub has used today's budget of {options.Value.DailyQuotas.For(endpoint)} calls to {endpoint} for {appid} and stops here so WeChat never answers 45009."));
-            }
-
-            var (body, problem) = await TrySendAsync(points[index], request, cancellationToken);
-            if (body is not null)
-            {
-                Volatile.Write(ref _preferred, index);
-                return (body, null);
-            }
-            LogAccessPointFailed(points[index].Host, endpoint, problem!);
-            problems.Add($"{points[index].GetLeftPart(UriPartial.Authority)}: {problem}");
-        }
-        return (null, new UpstreamFailure(UpstreamFailureKind.Unreachable, null,
-            $"No WeChat access point answered {endpoint} ({string.Join("; ", problems)}). Check the network path to WeChat and the {WeChatApiOptions.AccessPointsKey} setting."));
-    }
-
-    private async Task<(byte[]? Body, string? Problem)> TrySendAsync(
-        Uri baseUrl, Func<Uri, HttpRequestMessage> request, CancellationToken cancellationToken)
-    {
-        using var timeout = new CancellationTokenSource(options.Value.RequestTimeout, time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-        try
-        {
-            using var message = request(baseUrl);
-            using var response = await httpClients.CreateClient(HttpClientName).SendAsync(message, linked.Token);
-            if ((int)response.StatusCode >= 500) return (null, $"HTTP {(int)response.StatusCode}");
-            var body = await response.Content.ReadAsByteArrayAsync(linked.Token);
-            return WeChatJson.ReadStatus(body).ErrCode == WeChatErrorCodes.MalformedResponse ? (null, "an answer that is not WeChat JSON") : (body, null);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return (null, $"no answer within {options.Value.RequestTimeout.TotalSeconds:0.#} s");
-        }
-        catch (HttpRequestException e)
-        {
-            return (null, e.HttpRequestError == HttpRequestError.Unknown ? e.Message : e.HttpRequestError.ToString());
         }
     }
 
@@ -160,14 +106,8 @@ public sealed partial class WeChatApiClient(
         }
     }
 
-    /// <summary>The URL of <paramref name="path"/> (with its query) at an access point.</summary>
-    public static Uri Url(Uri baseUrl, string path, string query) => new(baseUrl.AbsoluteUri.TrimEnd('/') + path + query);
-
     private static IssuedCredential? Issue(string? value, CredentialAnswer answer) =>
         string.IsNullOrEmpty(value) || answer.ExpiresIn is not > 0 ? null : new IssuedCredential(value, TimeSpan.FromSeconds(answer.ExpiresIn.Value));
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "WeChat access point {Host} gave no answer to {Endpoint}: {Problem}; trying the next one")]
-    private partial void LogAccessPointFailed(string host, string endpoint, string problem);
 }
 
 internal sealed record StableTokenRequest(

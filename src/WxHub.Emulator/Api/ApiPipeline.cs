@@ -60,7 +60,7 @@ internal static class ApiPipeline
             IResult result;
             try
             {
-                lock (state.Gate) result = handler(ApiCall.Of(http));
+                result = state.AtOneInstant(() => handler(ApiCall.Of(http)));
             }
             catch (PageProblem problem)
             {
@@ -75,7 +75,7 @@ internal static class ApiPipeline
         IResult result;
         try
         {
-            lock (state.Gate) result = handler(call);
+            result = state.AtOneInstant(() => handler(call));
         }
         catch (WeChatError error)
         {

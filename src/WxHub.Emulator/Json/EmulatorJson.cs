@@ -46,6 +46,8 @@ namespace WxHub.Emulator.Json;
 [JsonSerializable(typeof(UserView))]
 [JsonSerializable(typeof(JsCodeRequest))]
 [JsonSerializable(typeof(JsCodeView))]
+[JsonSerializable(typeof(OpenDataRequest))]
+[JsonSerializable(typeof(OpenDataView))]
 [JsonSerializable(typeof(MediaUpload))]
 [JsonSerializable(typeof(MediaView))]
 [JsonSerializable(typeof(SentMessageList))]
@@ -72,4 +74,6 @@ namespace WxHub.Emulator.Json;
 [JsonSerializable(typeof(PushMessageRequest))]
 [JsonSerializable(typeof(PushResult))]
 [JsonSerializable(typeof(PushLogList))]
+[JsonSerializable(typeof(EmulatorSeed))]
+[JsonSerializable(typeof(SeedResult))]
 internal sealed partial class EmulatorJson : JsonSerializerContext;

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using WxHub.Emulator.Api;
@@ -138,7 +137,7 @@ internal sealed class OAuthEndpoints(EmulatorState state, ApiGuard guard)
         var code = state.Logins.Redeem(call.Query("js_code"), LoginCodeKind.JsCode, app.AppId, null, state.Now);
         var user = state.Users.Find(code.UserId)!;
         return WeChatResults.Json(
-            new SessionBody(code.OpenId, Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)), state.Users.UnionIdIn(user, app)),
+            new SessionBody(code.OpenId, state.SessionKeys.Issue(app.AppId, user.Id), state.Users.UnionIdIn(user, app)),
             EmulatorJson.Default.SessionBody);
     }
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using WxHub.Core.Components;
 using WxHub.Core.Credentials;
+using WxHub.Core.Messages;
 using WxHub.Protocol.Messages;
 using WxHub.Server.Http;
 using WxHub.Server.Messages;
@@ -23,6 +24,7 @@ public sealed partial class ComponentEventHandler(
     CredentialManager credentials,
     AuthorizationGrants grants,
     CallbackIngress ingress,
+    ISubscriberStore subscribers,
     TimeProvider time,
     IOptions<MessageServerOptions> options,
     ILogger<ComponentEventHandler> logger)
@@ -65,7 +67,7 @@ public sealed partial class ComponentEventHandler(
         var message = DeliveryMessage.Serialize(notification, time.GetUtcNow());
         var key = $"{notification.InfoType}:{notification.AuthorizerAppid}:{notification.CreateTime}";
         foreach (var appid in new[] { notification.AppId, notification.AuthorizerAppid })
-            await ingress.PublishAsync(appid, key, DeliveryMessage.AuthorizationMsgType, notification.InfoType, notification.AuthorizerAppid, message);
+            await ingress.PublishAsync(appid, await subscribers.ListAsync(appid), key, DeliveryMessage.AuthorizationMsgType, notification.InfoType, notification.AuthorizerAppid, message);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Platform {ComponentAppid}: acknowledged a system push WxHub does not act on ({InfoType})")]

@@ -6,10 +6,12 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using WxHub.Core.Components;
 using WxHub.Core.Credentials;
+using WxHub.Core.OAuth;
 using WxHub.Server.Components;
 using WxHub.Server.Admin;
 using WxHub.Server.Business;
 using WxHub.Server.Health;
+using WxHub.Server.Logins;
 using WxHub.Server.Messages;
 
 namespace WxHub.Server.Hosting;
@@ -44,6 +46,7 @@ public static class WxHubApplication
         builder.Services.AddWxHubAdministration(settings);
         builder.Services.AddHostedService<ConfiguredAppsImporter>();
         builder.Services.AddWxHubCredentials(builder.Configuration);
+        builder.Services.AddWxHubLogins(builder.Configuration);
         builder.Services.AddWxHubMessageServer(builder.Configuration);
         builder.Services.AddWxHubComponents(builder.Configuration);
         builder.Services.AddSingleton<ComponentEventHandler>();
@@ -54,6 +57,8 @@ public static class WxHubApplication
         app.MapHealthEndpoints();
         app.MapAdminApi();
         app.MapBusinessApi();
+        app.MapLoginEndpoints();
+        app.MapUserEndpoints();
         app.MapMessageServer();
         app.MapComponents();
         return app;

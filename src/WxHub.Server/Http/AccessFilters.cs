@@ -46,6 +46,15 @@ public static class AccessFilters
                     $"No third-party platform '{componentAppid}' is visible to this API key; a key names one as \"{ApiKey.ComponentPrefix}{componentAppid}\"."));
         });
 
+    /// <summary>
+    /// Requires an API key with <paramref name="scope"/>, for routes that name no app (the handler checks the apps it
+    /// finds with <see cref="ApiKey.Allows"/>).
+    /// </summary>
+    public static TBuilder RequireApiKey<TBuilder>(this TBuilder builder, string scope) where TBuilder : IEndpointConventionBuilder =>
+        builder.RequireKey((key, _) => ValueTask.FromResult(key.Scopes.Contains(scope, StringComparer.Ordinal)
+            ? null
+            : ApiErrors.Create(StatusCodes.Status403Forbidden, "scope_not_allowed", $"This API key lacks the '{scope}' scope; create a key with it (POST /v1/admin/keys).")));
+
     private static TBuilder RequireKey<TBuilder>(this TBuilder builder, Func<ApiKey, HttpContext, ValueTask<IResult?>> refuse) where TBuilder : IEndpointConventionBuilder =>
         builder.AddEndpointFilter(async (context, next) =>
         {
@@ -66,7 +75,7 @@ public static class AccessFilters
         && await http.RequestServices.GetRequiredService<IAuthorizerStore>().GetAsync(appid, http.RequestAborted) is { } authorizer
         && key.Allows(appid, scope, authorizer.ComponentAppid);
 
-    /// <summary>The key that <see cref="RequireAppAccess{TBuilder}"/> or <see cref="RequireComponentAccess{TBuilder}"/> admitted.</summary>
+    /// <summary>The key that <see cref="RequireAppAccess{TBuilder}"/>, <see cref="RequireComponentAccess{TBuilder}"/> or <see cref="RequireApiKey{TBuilder}"/> admitted.</summary>
     public static ApiKey GetApiKey(this HttpContext context) => (ApiKey)context.Items[ApiKeyItem]!;
 
     public static IResult AppNotFound(string appid) =>

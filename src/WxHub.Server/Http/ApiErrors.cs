@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http;
+using WxHub.Core;
 
 namespace WxHub.Server.Http;
 
@@ -20,14 +21,15 @@ public static class ApiErrors
 
     public static IResult Unauthorized(string message) => Create(StatusCodes.Status401Unauthorized, "unauthorized", message);
 
-    /// <summary>A flow's problem as its status: the caller's input 400, something absent 404, a conflict 409, WeChat 503.</summary>
-    public static IResult From(WxHub.Core.Problem problem) => Create(
+    /// <summary>A flow's problem: the caller's input 400, absent 404, a replay 409, WeChat 502, no credential now 503.</summary>
+    public static IResult From(Problem problem) => Create(
         problem.Kind switch
         {
-            WxHub.Core.ProblemKind.Invalid => StatusCodes.Status400BadRequest,
-            WxHub.Core.ProblemKind.NotFound => StatusCodes.Status404NotFound,
-            WxHub.Core.ProblemKind.Conflict => StatusCodes.Status409Conflict,
-            _ => StatusCodes.Status503ServiceUnavailable,
+            ProblemKind.Invalid => StatusCodes.Status400BadRequest,
+            ProblemKind.NotFound => StatusCodes.Status404NotFound,
+            ProblemKind.Conflict => StatusCodes.Status409Conflict,
+            ProblemKind.Unavailable => StatusCodes.Status503ServiceUnavailable,
+            _ => StatusCodes.Status502BadGateway,
         },
         problem.Code, problem.Message, problem.ErrCode);
 }

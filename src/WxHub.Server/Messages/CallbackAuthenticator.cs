@@ -1,8 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
-using WxHub.Core.Apps;
-using WxHub.Core.Components;
 using WxHub.Protocol.Signatures;
 
 namespace WxHub.Server.Messages;
@@ -12,46 +10,41 @@ namespace WxHub.Server.Messages;
 /// registered app, a platform, or an active authorizer of the platform in the URL), and a <c>signature</c> over the
 /// Token, a fresh <c>timestamp</c> and the <c>nonce</c>.
 /// </summary>
-public sealed class CallbackAuthenticator(IAppStore apps, IComponentStore components, IAuthorizerStore authorizers, TimeProvider time, IOptions<MessageServerOptions> options)
+public sealed class CallbackAuthenticator(CallbackTargets targets, TimeProvider time, IOptions<MessageServerOptions> options)
 {
     /// <summary><c>/wechat/callback/{appid}</c>: a registered app's own callbacks.</summary>
-    public async Task<Checked<CallbackReceiver>> AuthenticateAsync(string appid, IQueryCollection query, CancellationToken cancellationToken)
+    public async Task<Checked<CallbackTarget>> AuthenticateAsync(string appid, IQueryCollection query, CancellationToken cancellationToken)
     {
-        var app = await apps.GetAsync(appid, cancellationToken);
-        if (app is null) return CallbackRejection.AppNotFound();
-        if (app.Token is null) return CallbackRejection.NotConfigured(appid);
-        return Verify(CallbackReceiver.For(app), query);
+        var target = await targets.GetAsync(appid, cancellationToken);
+        if (target is null) return CallbackRejection.AppNotFound();
+        if (target.Token is null) return CallbackRejection.NotConfigured(appid);
+        return Verify(target, query);
     }
 
     /// <summary>
     /// <c>/wechat/component/{component_appid}/…</c>: the platform's system pushes (<paramref name="appid"/> null) or the
-    /// messages of one of its active authorizers.
+    /// messages of one of its active authorizers, under the platform's Token.
     /// </summary>
-    public async Task<Checked<CallbackReceiver>> AuthenticateComponentAsync(string componentAppid, string? appid, IQueryCollection query, CancellationToken cancellationToken)
+    public async Task<Checked<CallbackTarget>> AuthenticateComponentAsync(string componentAppid, string? appid, IQueryCollection query, CancellationToken cancellationToken)
     {
-        var component = await components.GetAsync(componentAppid, cancellationToken);
-        if (component is null) return CallbackRejection.ComponentNotFound();
-        if (appid is not null)
-        {
-            var authorizer = await authorizers.GetAsync(appid, cancellationToken);
-            if (authorizer is not { Status: AuthorizerStatus.Authorized } || authorizer.ComponentAppid != componentAppid) return CallbackRejection.AppNotFound();
-        }
-        return Verify(CallbackReceiver.For(component, appid), query);
-    }
-
-    private Checked<CallbackReceiver> Verify(CallbackReceiver receiver, IQueryCollection query)
-    {
-        if (Parameter(query, "signature") is not { } signature) return CallbackRejection.MissingParameter("signature");
-        if (Parameter(query, "timestamp") is not { } timestamp) return CallbackRejection.MissingParameter("timestamp");
-        if (Parameter(query, "nonce") is not { } nonce) return CallbackRejection.MissingParameter("nonce");
-        if (!CallbackSignature.Verify(signature, receiver.Token, timestamp, nonce)) return CallbackRejection.InvalidSignature();
-        if (!IsFresh(timestamp)) return CallbackRejection.StaleTimestamp(options.Value.ReplayWindow);
-        return receiver;
+        var target = await targets.GetComponentAsync(componentAppid, appid, cancellationToken);
+        if (target is null) return appid is null ? CallbackRejection.ComponentNotFound() : CallbackRejection.AppNotFound();
+        return Verify(target, query);
     }
 
     /// <summary>A query parameter's value, or null when it is absent or empty.</summary>
     public static string? Parameter(IQueryCollection query, string name) =>
         query.TryGetValue(name, out var values) && values.ToString() is { Length: > 0 } value ? value : null;
+
+    private Checked<CallbackTarget> Verify(CallbackTarget target, IQueryCollection query)
+    {
+        if (Parameter(query, "signature") is not { } signature) return CallbackRejection.MissingParameter("signature");
+        if (Parameter(query, "timestamp") is not { } timestamp) return CallbackRejection.MissingParameter("timestamp");
+        if (Parameter(query, "nonce") is not { } nonce) return CallbackRejection.MissingParameter("nonce");
+        if (!CallbackSignature.Verify(signature, target.Token!, timestamp, nonce)) return CallbackRejection.InvalidSignature();
+        if (!IsFresh(timestamp)) return CallbackRejection.StaleTimestamp(options.Value.ReplayWindow);
+        return target;
+    }
 
     private bool IsFresh(string timestamp) =>
         long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)

@@ -33,10 +33,10 @@ public sealed partial class CallbackRejections(CallbackMetrics metrics, ILogger<
 /// </summary>
 public sealed class UrlVerificationHandler(CallbackRejections rejections, CallbackMetrics metrics)
 {
-    /// <param name="receiver">The receiver the route names, as the <see cref="CallbackAuthenticator"/> checked it.</param>
-    public IResult Handle(string appid, Checked<CallbackReceiver> receiver, HttpRequest request)
+    /// <param name="target">Where the route points, as the <see cref="CallbackAuthenticator"/> checked it.</param>
+    public IResult Handle(string appid, Checked<CallbackTarget> target, HttpRequest request)
     {
-        if (receiver.Rejection is not null) return rejections.Reject(appid, receiver.Rejection);
+        if (target.Rejection is not null) return rejections.Reject(appid, target.Rejection);
         if (CallbackAuthenticator.Parameter(request.Query, "echostr") is not { } echo)
             return rejections.Reject(appid, CallbackRejection.MissingParameter("echostr"));
         metrics.Verified(appid);
@@ -47,27 +47,31 @@ public sealed class UrlVerificationHandler(CallbackRejections rejections, Callba
 /// <summary>
 /// <c>POST /wechat/callback/{appid}</c> (and an authorizer's <c>POST /wechat/component/{component_appid}/callback/{appid}</c>):
 /// a user message or event. Verified, decrypted, accepted (durably, once), and answered with the passive reply —
-/// encrypted in the AES modes with the key the push came under — or "success".
+/// encrypted in the AES modes with the key the push came under — or, without one, "success" (an empty body in safe mode).
 /// </summary>
 public sealed class PushHandler(PushReader reader, CallbackIngress ingress, CallbackRejections rejections, TimeProvider time)
 {
     public const string Acknowledgement = "success";
 
-    public async Task<IResult> HandleAsync(string appid, Checked<CallbackReceiver> checkedReceiver, HttpRequest request)
+    /// <param name="checkedTarget">Where the route points, as the <see cref="CallbackAuthenticator"/> checked it.</param>
+    public async Task<IResult> HandleAsync(string appid, Checked<CallbackTarget> checkedTarget, HttpRequest request)
     {
-        if (checkedReceiver.Rejection is not null) return rejections.Reject(appid, checkedReceiver.Rejection);
-        var receiver = checkedReceiver.Value!;
-        var push = await reader.ReadAsync(receiver, request);
+        if (checkedTarget.Rejection is not null) return rejections.Reject(appid, checkedTarget.Rejection);
+        var target = checkedTarget.Value!;
+        var push = await reader.ReadAsync(target, request);
         if (push.Rejection is not null) return rejections.Reject(appid, push.Rejection);
 
-        var reply = await ingress.AcceptAsync(receiver.Appid, push.Value!);
-        return reply is null ? Results.Text(Acknowledgement, "text/plain") : Results.Text(Answer(receiver, push.Value!, reply), "application/xml");
+        var reply = await ingress.AcceptAsync(target, push.Value!);
+        return reply is not null ? Results.Text(Answer(target, push.Value!, reply), "application/xml")
+            // Whether WeChat takes a plain "success" in safe mode is not documented; an empty body is acknowledged in every mode.
+            : push.Value!.Encryption == CallbackEncryption.Safe ? Results.Text("", "text/plain")
+            : Results.Text(Acknowledgement, "text/plain");
     }
 
-    private string Answer(CallbackReceiver receiver, Push push, string replyXml) => push.Encryption == CallbackEncryption.Plaintext
+    private string Answer(CallbackTarget target, Push push, string replyXml) => push.Encryption == CallbackEncryption.Plaintext
         ? replyXml
         : EncryptedReply.Build(
-            push.Key!, receiver.Token, receiver.ReceiverId, replyXml,
+            push.Key!, target.Token!, target.ReceiverId, replyXml,
             time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture),
             RandomNumberGenerator.GetString("0123456789", 10));
 }

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+
+using WxHub.Core.Identity;
 using WxHub.Core.Messages;
 using WxHub.Protocol.Messages;
 
@@ -14,37 +16,52 @@ namespace WxHub.Server.Messages;
 /// </summary>
 public sealed partial class CallbackIngress(
     ICallbackStore callbacks,
-    ISubscriberStore subscribers,
     OutboxDispatcher dispatcher,
     CallbackMetrics metrics,
+    UserDirectory directory,
     TimeProvider time,
     IOptions<MessageServerOptions> options,
     ILogger<CallbackIngress> logger)
 {
     private readonly ConcurrentDictionary<(string Appid, string Key), Task<string?>> _running = new();
 
-    /// <summary>The plaintext passive reply XML to answer WeChat with, or null for "success".</summary>
-    public async Task<string?> AcceptAsync(string appid, Push push)
+    /// <summary>The plaintext passive reply XML to answer WeChat with, or null to acknowledge without one.</summary>
+    public async Task<string?> AcceptAsync(CallbackTarget target, Push push)
     {
-        var key = (appid, push.Message.DeduplicationKey);
+        var key = (target.Appid, push.Message.DeduplicationKey);
         var answer = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
         var first = _running.GetOrAdd(key, answer.Task);
-        if (first != answer.Task) return await AnswerRetryAsync(appid, key.DeduplicationKey, first);
+        if (first != answer.Task) return await AnswerRetryAsync(target.Appid, key.DeduplicationKey, first);
 
         try
         {
-            var reply = await AcceptFirstAsync(appid, push);
+            var (reply, stored) = await AcceptFirstAsync(target, push);
             answer.SetResult(reply);
+            // WeChat is answered without waiting for the outcome to be written; until it is, retries find this attempt here.
+            _ = ForgetWhenStoredAsync(key, answer.Task, stored);
             return reply;
         }
         catch (Exception e)
         {
             answer.SetException(e);
+            _running.TryRemove(KeyValuePair.Create(key, answer.Task));
             throw;
+        }
+    }
+
+    private async Task ForgetWhenStoredAsync((string Appid, string Key) key, Task<string?> answer, Task stored)
+    {
+        try
+        {
+            await stored;
+        }
+        catch (Exception e)
+        {
+            LogOutcomeNotStored(e, key.Appid);
         }
         finally
         {
-            _running.TryRemove(KeyValuePair.Create(key, answer.Task));
+            _running.TryRemove(KeyValuePair.Create(key, answer));
         }
     }
 
@@ -64,59 +81,60 @@ public sealed partial class CallbackIngress(
         return reply;
     }
 
-    private async Task<string?> AcceptFirstAsync(string appid, Push push)
+    /// <returns>The reply, and the write of the outcome (started, perhaps not finished).</returns>
+    private async Task<(string? Reply, Task Stored)> AcceptFirstAsync(CallbackTarget target, Push push)
     {
         var now = time.GetUtcNow();
         var message = push.Message;
-        var wanted = (await subscribers.ListAsync(appid)).Where(s => s.Wants(message.MsgType, push.Event)).ToList();
+        var appid = target.Appid;
+        var wanted = target.Subscribers.Where(s => s.Wants(message.MsgType, push.Event)).ToList();
         var sync = wanted.FirstOrDefault(s => s.Mode == SubscriberMode.Sync);
         var callback = new CallbackRecord(
             MessageIds.Callback(), appid, message.DeduplicationKey, now, message.MsgType, push.Event, message.FromUserName,
-            push.Encryption, push.Format, DeliveryMessage.Serialize(push, now), CallbackOutcome.Pending, null, 0);
-        var entries = await StoreAsync(callback, wanted, sync);
-        if (entries is null)
+            push.Encryption, push.Format, DeliveryMessage.Serialize(push, now), sync is null ? CallbackOutcome.Acknowledged : CallbackOutcome.Pending, null, 0);
+        var entries = Entries(callback, wanted, sync);
+
+        if (!await callbacks.AcceptAsync(callback, entries))
         {
             // Accepted before, by an attempt that has finished (or by a process that has since stopped).
-            return (await callbacks.RecordDuplicateAsync(appid, message.DeduplicationKey))?.ReplyXml;
+            metrics.Duplicate(appid);
+            return ((await callbacks.RecordDuplicateAsync(appid, message.DeduplicationKey))?.ReplyXml, Task.CompletedTask);
         }
+        metrics.Accepted(appid);
+        // Every sender is a user of the app: the UnionID directory learns the pair (the unionid comes with a lookup).
+        if (!string.IsNullOrEmpty(message.FromUserName)) await directory.RecordAsync([new IdentitySighting(appid, message.FromUserName)]);
+        if (entries.Count > (sync is null ? 0 : 1)) dispatcher.Wake();
+        if (sync is null) return (null, Task.CompletedTask);
 
-        var (outcome, reply) = sync is null
-            ? (CallbackOutcome.Acknowledged, null)
-            : await AskAsync(appid, sync, new PendingDelivery(entries.Single(e => e.SubscriberId == sync.Id), callback.Message), push);
-        await callbacks.CompleteAsync(callback.Id, outcome, reply);
-        return reply;
+        var (outcome, reply) = await AskAsync(appid, sync, new PendingDelivery(entries.Single(e => e.SubscriberId == sync.Id), callback.Message), push);
+        return (reply, callbacks.CompleteAsync(callback.Id, outcome, reply));
     }
 
     /// <summary>
-    /// Hands an event WxHub itself learnt of (a platform's authorization change) to the account's subscribers that
-    /// want it, through the outbox: durable, de-duplicated by <paramref name="deduplicationKey"/>, no reply asked for.
+    /// Hands an event WxHub itself learnt of (a platform's authorization change) to the account's subscribers that want
+    /// it, through the outbox: durable, de-duplicated by <paramref name="deduplicationKey"/>, no reply asked for.
     /// </summary>
-    public async Task PublishAsync(string appid, string deduplicationKey, string msgType, string eventName, string fromUserName, string message)
+    public async Task PublishAsync(string appid, IReadOnlyList<Subscriber> subscribers, string deduplicationKey, string msgType, string eventName, string fromUserName, string message)
     {
         var now = time.GetUtcNow();
-        var wanted = (await subscribers.ListAsync(appid)).Where(s => s.Wants(msgType, eventName)).ToList();
         var callback = new CallbackRecord(
             MessageIds.Callback(), appid, deduplicationKey, now, msgType, eventName, fromUserName,
             CallbackEncryption.Safe, PushFormat.Xml, message, CallbackOutcome.Acknowledged, null, 0);
-        if (await StoreAsync(callback, wanted, sync: null) is null) await callbacks.RecordDuplicateAsync(appid, deduplicationKey);
-    }
-
-    /// <summary>Stores the callback with one outbox entry per subscriber; null (nothing written) when it was accepted before.</summary>
-    private async Task<List<OutboxEntry>?> StoreAsync(CallbackRecord callback, IReadOnlyList<Subscriber> wanted, Subscriber? sync)
-    {
-        var now = callback.ReceivedAt;
-        // The sync subscriber's entry starts in flight: the request being answered sends it, the dispatcher must not.
-        var entries = wanted.Select(s => new OutboxEntry(
-            MessageIds.Delivery(), callback.Appid, callback.Id, s.Id, s == sync ? DeliveryState.InFlight : DeliveryState.Pending, 0, now, null, now, null)).ToList();
+        var entries = Entries(callback, subscribers.Where(s => s.Wants(msgType, eventName)).ToList(), sync: null);
         if (!await callbacks.AcceptAsync(callback, entries))
         {
-            metrics.Duplicate(callback.Appid);
-            return null;
+            metrics.Duplicate(appid);
+            return;
         }
-        metrics.Accepted(callback.Appid);
-        if (entries.Count > (sync is null ? 0 : 1)) dispatcher.Wake();
-        return entries;
+        metrics.Accepted(appid);
+        if (entries.Count > 0) dispatcher.Wake();
     }
+
+    /// <summary>One outbox entry per subscriber. The sync subscriber's starts in flight: the request being answered sends it, the dispatcher must not.</summary>
+    private static List<OutboxEntry> Entries(CallbackRecord callback, IReadOnlyList<Subscriber> wanted, Subscriber? sync) =>
+        wanted.Select(s => new OutboxEntry(
+            MessageIds.Delivery(), callback.Appid, callback.Id, s.Id, s == sync ? DeliveryState.InFlight : DeliveryState.Pending, 0,
+            callback.ReceivedAt, null, callback.ReceivedAt, null)).ToList();
 
     private async Task<(CallbackOutcome, string?)> AskAsync(string appid, Subscriber sync, PendingDelivery delivery, Push push)
     {
@@ -141,6 +159,9 @@ public sealed partial class CallbackIngress(
             ? (CallbackOutcome.Acknowledged, null)
             : (CallbackOutcome.Replied, reply.ToXml(push.Message.FromUserName, push.Message.ToUserName, time.GetUtcNow().ToUnixTimeSeconds()));
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "How a push of app {Appid} was answered could not be stored; a retry of it will be acknowledged without the reply.")]
+    private partial void LogOutcomeNotStored(Exception exception, string appid);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The sync subscriber of app {Appid} did not answer delivery {DeliveryId} within {Budget}; WeChat was answered \"success\" and the delivery completes in the background.")]
     private partial void LogBudgetExceeded(string appid, string deliveryId, TimeSpan budget);

@@ -29,12 +29,13 @@ public static class MessageServerEndpoints
 
         var app = endpoints.MapGroup("/v1/admin/apps/{appid}").RequireAdmin();
 
-        app.MapPost("/subscribers", async (string appid, HttpRequest request, SubscriberAdministration subscribers) =>
+        app.MapPost("/subscribers", async (string appid, HttpRequest request, SubscriberAdministration subscribers, CallbackTargets targets) =>
         {
             var body = await JsonBody.ReadAsync(request, MessageAdminJsonContext.Default.SubscriberCreateBody);
             if (body.Error is not null) return body.Error;
             var b = body.Value!;
             var result = await subscribers.AddAsync(appid, new SubscriberRequest(b.Url, b.Secret, b.Events, b.Mode), request.HttpContext.RequestAborted);
+            targets.Forget(appid);
             return result.Succeeded
                 ? Results.Json(SubscriberView.From(result.Value!), MessageAdminJsonContext.Default.SubscriberView, statusCode: StatusCodes.Status201Created)
                 : AdminEndpoints.Failure(result);
@@ -45,10 +46,13 @@ public static class MessageServerEndpoints
                 ? Results.Json(result.Value!.Select(SubscriberView.From).ToList(), MessageAdminJsonContext.Default.ListSubscriberView)
                 : AppNotFound(appid));
 
-        app.MapDelete("/subscribers/{id}", async (string appid, string id, SubscriberAdministration subscribers, CancellationToken cancellation) =>
-            await subscribers.RemoveAsync(appid, id, cancellation)
-                ? Results.NoContent()
-                : ApiErrors.NotFound("subscriber_not_found", $"App '{appid}' has no subscriber '{id}'. List them with GET /v1/admin/apps/{appid}/subscribers."));
+        app.MapDelete("/subscribers/{id}", async (string appid, string id, SubscriberAdministration subscribers, CallbackTargets targets, CancellationToken cancellation) =>
+        {
+            if (!await subscribers.RemoveAsync(appid, id, cancellation))
+                return ApiErrors.NotFound("subscriber_not_found", $"App '{appid}' has no subscriber '{id}'. List them with GET /v1/admin/apps/{appid}/subscribers.");
+            targets.Forget(appid);
+            return Results.NoContent();
+        });
 
         app.MapGet("/callbacks", async (string appid, string? limit, AccountDirectory accounts, ICallbackStore callbacks, CancellationToken cancellation) =>
         {

@@ -14,6 +14,9 @@ public sealed class MessageServerOptions
     /// <summary>How long one delivery attempt may take before it counts as failed.</summary>
     public TimeSpan DeliveryTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long an app's registration and subscribers are kept in memory when changed by another process (the CLI).</summary>
+    public TimeSpan AppCacheLifetime { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>The wait after the first failed attempt; it doubles with each further failure up to <see cref="RetryMaxDelay"/>.</summary>
     public TimeSpan RetryInitialDelay { get; set; } = TimeSpan.FromSeconds(5);
 
@@ -40,6 +43,7 @@ public sealed class MessageServerOptions
         : SyncBudget <= TimeSpan.Zero ? "Messages:SyncBudget must be positive (WeChat waits 5 s; the default is 4 s)."
         : DeliveryTimeout < SyncBudget ? "Messages:DeliveryTimeout must be at least Messages:SyncBudget."
         : RetryInitialDelay <= TimeSpan.Zero || RetryMaxDelay < RetryInitialDelay ? "Messages:RetryInitialDelay must be positive and at most Messages:RetryMaxDelay."
+        : AppCacheLifetime < TimeSpan.Zero ? "Messages:AppCacheLifetime may not be negative (zero reads the store on every push)."
         : MaxBodyBytes < 1024 ? "Messages:MaxBodyBytes must be at least 1024."
         : MaxConcurrentDeliveries < 1 ? "Messages:MaxConcurrentDeliveries must be at least 1."
         : CallbackRetention < TimeSpan.FromMinutes(1) ? "Messages:CallbackRetention must be at least a minute (WeChat retries for about 15 s)."

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using WxHub.Core.Apps;
 
 namespace WxHub.Server.Messages;
 
@@ -21,6 +22,8 @@ public static class MessageServerServices
         services.AddSingleton<SubscriberClient>();
         services.AddSingleton<OutboxDispatcher>();
         services.AddHostedService(provider => provider.GetRequiredService<OutboxDispatcher>());
+        services.AddSingleton<CallbackTargets>();
+        services.AddSingleton<IAppChangeListener>(provider => provider.GetRequiredService<CallbackTargets>());
         services.AddSingleton<CallbackAuthenticator>();
         services.AddSingleton<PushReader>();
         services.AddSingleton<CallbackIngress>();

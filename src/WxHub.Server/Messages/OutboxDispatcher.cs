@@ -32,21 +32,16 @@ public sealed partial class OutboxDispatcher(
     public void Wake() => _wake.Writer.TryWrite(true);
 
     /// <summary>
-    /// Sends one claimed entry and records the outcome. The sync path awaits this within its budget; the send goes on
-    /// past the budget and still records its outcome, so a slow subscriber is not sent the message twice.
+    /// Sends one claimed entry and has its outcome recorded. The sync path awaits this within its budget; the send goes
+    /// on past the budget and still records its outcome, so a slow subscriber is not sent the message twice. The result
+    /// comes as soon as the subscriber answered: the entry stays in flight (never claimed again) until the record is
+    /// written, which need not hold up WeChat's answer.
     /// </summary>
     public async Task<DeliveryAttempt> DeliverAsync(Subscriber subscriber, PendingDelivery delivery, bool replyExpected)
     {
         var attempt = await client.SendAsync(subscriber, delivery, replyExpected, _stopping.Token);
         metrics.Delivery(delivery.Entry.Appid, attempt.Acknowledged);
-        try
-        {
-            await RecordAsync(subscriber, delivery.Entry, attempt);
-        }
-        catch (Exception e) when (!_stopping.IsCancellationRequested)
-        {
-            LogRecordFailed(e, delivery.Entry.Id);
-        }
+        _ = RecordAsync(subscriber, delivery.Entry, attempt);
         return attempt;
     }
 
@@ -115,16 +110,23 @@ public sealed partial class OutboxDispatcher(
 
     private async Task RecordAsync(Subscriber subscriber, OutboxEntry entry, DeliveryAttempt attempt)
     {
-        var now = time.GetUtcNow();
-        if (attempt.Acknowledged)
+        try
         {
-            await outbox.MarkDeliveredAsync(entry.Id, now, _stopping.Token);
-            return;
+            var now = time.GetUtcNow();
+            if (attempt.Acknowledged)
+            {
+                await outbox.MarkDeliveredAsync(entry.Id, now, _stopping.Token);
+                return;
+            }
+            var wait = options.Value.RetryDelay(entry.Attempts + 1);
+            LogDeliveryFailed(entry.Appid, entry.Id, subscriber.Id, entry.Attempts + 1, attempt.Error, wait);
+            await outbox.MarkFailedAsync(entry.Id, now + wait, attempt.Error ?? "failed", _stopping.Token);
+            Wake();
         }
-        var wait = options.Value.RetryDelay(entry.Attempts + 1);
-        LogDeliveryFailed(entry.Appid, entry.Id, subscriber.Id, entry.Attempts + 1, attempt.Error, wait);
-        await outbox.MarkFailedAsync(entry.Id, now + wait, attempt.Error ?? "failed", _stopping.Token);
-        Wake();
+        catch (Exception e)
+        {
+            LogRecordFailed(e, entry.Id);
+        }
     }
 
     private async Task WaitAsync(DateTimeOffset? until, CancellationToken stoppingToken)
@@ -175,6 +177,6 @@ public sealed partial class OutboxDispatcher(
     [LoggerMessage(Level = LogLevel.Error, Message = "The outbox could not be read or updated; trying again shortly.")]
     private partial void LogStoreFailed(Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "The outcome of delivery {DeliveryId} could not be recorded; it stays in flight and the next start sends it again.")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Delivery {DeliveryId} could not be sent or its outcome recorded; it stays in flight and the next start sends it again.")]
     private partial void LogRecordFailed(Exception exception, string deliveryId);
 }

@@ -18,9 +18,9 @@ public sealed record OpenedPush(string Body, PushFormat Format, CallbackEncrypti
 /// </summary>
 public sealed class PushReader(IOptions<MessageServerOptions> options)
 {
-    public async Task<Checked<Push>> ReadAsync(CallbackReceiver receiver, HttpRequest request)
+    public async Task<Checked<Push>> ReadAsync(CallbackTarget target, HttpRequest request)
     {
-        var opened = await OpenAsync(receiver, request);
+        var opened = await OpenAsync(target, request);
         if (opened.Rejection is not null) return opened.Rejection;
         var (body, format, encryption, key) = opened.Value!;
         var xml = AsXml(body, format, out var rejection);
@@ -32,7 +32,7 @@ public sealed class PushReader(IOptions<MessageServerOptions> options)
     }
 
     /// <summary>Reads and, in the AES modes, verifies and decrypts the body; parsing what it says is the caller's.</summary>
-    public async Task<Checked<OpenedPush>> OpenAsync(CallbackReceiver receiver, HttpRequest request)
+    public async Task<Checked<OpenedPush>> OpenAsync(CallbackTarget target, HttpRequest request)
     {
         var maxBytes = options.Value.MaxBodyBytes;
         if (await BoundedBody.ReadAsync(request.Body, request.ContentLength, maxBytes, request.HttpContext.RequestAborted) is not { } bytes)
@@ -43,14 +43,14 @@ public sealed class PushReader(IOptions<MessageServerOptions> options)
         return CallbackAuthenticator.Parameter(request.Query, "encrypt_type") switch
         {
             null or "raw" => new OpenedPush(body, format, CallbackEncryption.Plaintext, null),
-            "aes" => Decrypt(receiver, request.Query, body, format),
+            "aes" => Decrypt(target, request.Query, body, format),
             _ => CallbackRejection.UnsupportedEncryptType(),
         };
     }
 
-    private Checked<OpenedPush> Decrypt(CallbackReceiver receiver, IQueryCollection query, string body, PushFormat format)
+    private Checked<OpenedPush> Decrypt(CallbackTarget target, IQueryCollection query, string body, PushFormat format)
     {
-        if (!EncodingAesKey.TryParse(receiver.EncodingAesKey, out var current, out _)) return CallbackRejection.EncryptionNotConfigured(receiver.Appid);
+        if (target.Key is not { } current) return CallbackRejection.EncryptionNotConfigured(target.Appid);
         if (CallbackAuthenticator.Parameter(query, "msg_signature") is not { } msgSignature) return CallbackRejection.MissingParameter("msg_signature");
 
         var read = Fields(body, format);
@@ -59,17 +59,16 @@ public sealed class PushReader(IOptions<MessageServerOptions> options)
         if (envelope.GetValueOrDefault("Encrypt") is not { Length: > 0 } encrypt)
             return CallbackRejection.Unreadable(XmlErrorKind.MissingField, "The element <Encrypt> is missing or empty.", options.Value.MaxBodyBytes);
         // The authenticator already checked both parameters are present.
-        if (!CallbackSignature.VerifyForMessage(msgSignature, receiver.Token, query["timestamp"].ToString(), query["nonce"].ToString(), encrypt))
+        if (!CallbackSignature.VerifyForMessage(msgSignature, target.Token!, query["timestamp"].ToString(), query["nonce"].ToString(), encrypt))
             return CallbackRejection.InvalidMsgSignature();
 
-        EncodingAesKey.TryParse(receiver.PreviousEncodingAesKey, out var previous, out _);
-        var opened = MessageCrypto.Decrypt(encrypt, receiver.ReceiverId, current, previous);
+        var opened = MessageCrypto.Decrypt(encrypt, target.ReceiverId, current, target.PreviousKey);
         if (opened.Error == MessageCryptoError.ReceiverIdMismatch) return CallbackRejection.ReceiverMismatch();
         if (!opened.Succeeded) return CallbackRejection.DecryptionFailed(opened.Error.ToString());
 
         // Compatible mode sends the plaintext fields beside Encrypt; only the authenticated, decrypted copy is used.
         var encryption = envelope.ContainsKey("MsgType") ? CallbackEncryption.Compatible : CallbackEncryption.Safe;
-        return new OpenedPush(opened.Message!, format, encryption, opened.UsedPreviousKey ? previous : current);
+        return new OpenedPush(opened.Message!, format, encryption, opened.UsedPreviousKey ? target.PreviousKey : current);
     }
 
     private Checked<IReadOnlyDictionary<string, string>> Fields(string body, PushFormat format)

@@ -23,10 +23,14 @@ public sealed class HubFixture : IAsyncDisposable
     private int _apps;
 
     private readonly IReadOnlyDictionary<string, string?>? _settings;
+    private readonly Action<IServiceCollection>? _services;
 
-    private HubFixture(ManualTimeProvider clock, WeChatEmulator emulator, TempDirectory data, RunningServer server, IReadOnlyDictionary<string, string?>? settings)
+    private HubFixture(
+        ManualTimeProvider clock, WeChatEmulator emulator, TempDirectory data, RunningServer server,
+        IReadOnlyDictionary<string, string?>? settings, Action<IServiceCollection>? services)
     {
         _settings = settings;
+        _services = services;
         Clock = clock;
         Emulator = emulator;
         _data = data;
@@ -47,14 +51,15 @@ public sealed class HubFixture : IAsyncDisposable
     public HttpClient Admin { get; private set; }
 
     /// <param name="settings">More WxHub settings (e.g. <c>Credentials:RefreshJitter</c>) over the fixture's own.</param>
+    /// <param name="services">Last word on the server's services (e.g. a provider another feature will supply).</param>
     /// <param name="clockStart">Where the shared clock starts; by default a fixed instant, for stable output.</param>
-    public static async Task<HubFixture> StartAsync(IReadOnlyDictionary<string, string?>? settings = null, DateTimeOffset? clockStart = null)
+    public static async Task<HubFixture> StartAsync(IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null, DateTimeOffset? clockStart = null)
     {
         var clock = clockStart is { } start ? new ManualTimeProvider(start) : new ManualTimeProvider();
         var emulator = await WeChatEmulator.StartAsync(new EmulatorOptions { TimeProvider = clock });
         var data = new TempDirectory();
-        var server = await StartServerAsync(clock, emulator, data, settings);
-        return new HubFixture(clock, emulator, data, server, settings);
+        var server = await StartServerAsync(clock, emulator, data, settings, services);
+        return new HubFixture(clock, emulator, data, server, settings, services);
     }
 
     /// <summary>
@@ -69,7 +74,7 @@ public sealed class HubFixture : IAsyncDisposable
         Clock.Advance(downFor);
         if (whileDown is not null) await whileDown(DataPath);
         // The same address as before: WeChat's push URLs point at it.
-        Server = await StartServerAsync(Clock, Emulator, _data, _settings, Server.Address);
+        Server = await StartServerAsync(Clock, Emulator, _data, _settings, _services, Server.Address);
         Admin = Client(AdminKey);
     }
 
@@ -134,7 +139,8 @@ public sealed class HubFixture : IAsyncDisposable
     }
 
     private static Task<RunningServer> StartServerAsync(
-        ManualTimeProvider clock, WeChatEmulator emulator, TempDirectory data, IReadOnlyDictionary<string, string?>? settings, Uri? address = null)
+        ManualTimeProvider clock, WeChatEmulator emulator, TempDirectory data, IReadOnlyDictionary<string, string?>? settings,
+        Action<IServiceCollection>? services = null, Uri? address = null)
     {
         var overrides = new Dictionary<string, string?>
         {
@@ -144,6 +150,10 @@ public sealed class HubFixture : IAsyncDisposable
             ["WeChatApi"] = string.Join(",", AccessPointNames.All.Select(name => emulator.AccessPoints[name])),
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) overrides[key] = value;
-        return RunningServer.StartAsync(WxHubApplication.Build(overrides, services => services.AddSingleton<TimeProvider>(clock)));
+        return RunningServer.StartAsync(WxHubApplication.Build(overrides, collection =>
+        {
+            collection.AddSingleton<TimeProvider>(clock);
+            services?.Invoke(collection);
+        }));
     }
 }

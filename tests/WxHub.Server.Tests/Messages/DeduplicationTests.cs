@@ -43,7 +43,7 @@ public sealed class DeduplicationTests : IAsyncLifetime
         var retry = _wechat.PushAsync(FakeWeChat.Text(8001, "slow"), PushMode.Safe);
         await Eventually.True(() => _hub.Count("duplicate") == 1, "the retry is recognised while the first attempt runs");
 
-        // The budget runs out: both attempts are answered "success", so WeChat stops retrying.
+        // The budget runs out: both attempts are acknowledged (no reply), so WeChat stops retrying.
         _hub.Clock.Advance(TimeSpan.FromSeconds(4));
         Assert.Null(await _wechat.ReplyAsync(await first, PushMode.Safe));
         Assert.Null(await _wechat.ReplyAsync(await retry, PushMode.Safe));
@@ -55,7 +55,7 @@ public sealed class DeduplicationTests : IAsyncLifetime
         Assert.Null(await _wechat.ReplyAsync(await _wechat.PushAsync(FakeWeChat.Text(8001, "slow"), PushMode.Safe), PushMode.Safe));
 
         Assert.Single(_sync.Received);
-        var callback = Assert.Single(await _hub.GetArrayAsync($"/v1/admin/apps/{Appid}/callbacks"))!;
+        var callback = Assert.Single(await _hub.SettledCallbacksAsync(Appid))!;
         Assert.Equal("deferred", callback["outcome"]!.GetValue<string>());
         Assert.Equal(2, callback["duplicates"]!.GetValue<int>());
         Assert.Equal(1, _hub.Count("accepted"));

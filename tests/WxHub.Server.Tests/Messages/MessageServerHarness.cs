@@ -20,6 +20,7 @@ public sealed class MessageServerHarness : IAsyncDisposable
 {
     public const string AdminKey = "messages-admin-key-0123456789";
     public const string Token = "callbacktoken42";
+    public const string NoWeChat = "http://127.0.0.1:9";
 
     private readonly TempDirectory _data = new();
     private readonly MeterListener _listener = new();
@@ -40,6 +41,8 @@ public sealed class MessageServerHarness : IAsyncDisposable
             ["Urls"] = "http://127.0.0.1:0",
             ["Data"] = harness._data.Path,
             ["AdminKey"] = AdminKey,
+            // Registered apps make WxHub fetch their tokens; keep that on loopback (and refused) rather than on WeChat.
+            ["WeChatApi"] = NoWeChat,
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) overrides[key] = value;
         harness.Server = await RunningServer.StartAsync(WxHubApplication.Build(overrides, services =>
@@ -72,6 +75,18 @@ public sealed class MessageServerHarness : IAsyncDisposable
     }
 
     public async Task<JsonArray> GetArrayAsync(string path) => JsonNode.Parse(await Admin.GetStringAsync(path))!.AsArray();
+
+    /// <summary>The app's recent callbacks once each has its outcome (written just after WeChat is answered).</summary>
+    public async Task<JsonArray> SettledCallbacksAsync(string appid)
+    {
+        JsonArray callbacks = [];
+        await Eventually.True(async () =>
+        {
+            callbacks = await GetArrayAsync($"/v1/admin/apps/{appid}/callbacks");
+            return callbacks.All(c => c!["outcome"]!.GetValue<string>() != "pending");
+        }, "every callback has its outcome");
+        return callbacks;
+    }
 
     /// <summary>How often this server counted a callback with the outcome (and reject reason).</summary>
     public long Count(string outcome, string? reason = null) => _callbacks.GetValueOrDefault((outcome, reason));

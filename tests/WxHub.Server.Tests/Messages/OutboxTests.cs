@@ -39,7 +39,7 @@ public sealed class OutboxTests : IAsyncLifetime
         await _hub.SubscribeAsync(Appid, _subscriber.Url, "async");
         _subscriber.Respond = _ => Task.FromResult(_subscriber.Received.Count < 4 ? Results.StatusCode(503) : Results.Ok());
 
-        Assert.Equal("success", await (await _wechat.PushAsync(FakeWeChat.Text(9001, "retry me"), PushMode.Safe)).Content.ReadAsStringAsync());
+        Assert.Null(await _wechat.ReplyAsync(await _wechat.PushAsync(FakeWeChat.Text(9001, "retry me"), PushMode.Safe), PushMode.Safe));
 
         await AttemptFailedAsync(1, Start.AddSeconds(5));
         _hub.Clock.Advance(TimeSpan.FromSeconds(5));

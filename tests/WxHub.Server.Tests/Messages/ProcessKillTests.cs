@@ -23,7 +23,7 @@ public sealed class ProcessKillTests : IDisposable
         int asyncPort = ChildServer.FreePort(), syncPort = ChildServer.FreePort(), hubPort = ChildServer.FreePort();
         var key = EncodingAesKey.Generate();
 
-        // First life: the subscribers are down; WeChat's pushes are accepted ("success") and wait in the outbox.
+        // First life: the subscribers are down; WeChat's pushes are accepted (acknowledged) and wait in the outbox.
         using (var first = await StartAsync(_data.Path, hubPort))
         {
             var wechat = await RegisterAsync(first, Appid, key);
@@ -32,7 +32,7 @@ public sealed class ProcessKillTests : IDisposable
             for (var i = 1; i <= Messages; i++)
             {
                 var response = await wechat.PushAsync(FakeWeChat.Text(10_000 + i, $"message {i}"), PushMode.Safe);
-                Assert.Equal("success", await response.Content.ReadAsStringAsync());
+                Assert.Null(await wechat.ReplyAsync(response, PushMode.Safe));
             }
             first.Kill();
         }
@@ -57,6 +57,7 @@ public sealed class ProcessKillTests : IDisposable
     private static Task<ChildServer> StartAsync(string data, int port) =>
         ChildServer.StartAsync(data, port, MessageServerHarness.AdminKey, new Dictionary<string, string>
         {
+            ["WXHUB_WECHATAPI"] = MessageServerHarness.NoWeChat,
             ["WXHUB_Messages__RetryInitialDelay"] = "00:00:00.100",
             ["WXHUB_Messages__RetryMaxDelay"] = "00:00:00.500",
             ["WXHUB_Messages__SyncBudget"] = "00:00:01",

@@ -6,6 +6,15 @@ namespace WxHub.Core.Storage.Sqlite;
 
 public sealed class SqliteAppStore(SqliteDatabase database, SecretProtector protector) : IAppStore
 {
+    // What is derived from an app and goes with it; "apps" itself is deleted last.
+    private static readonly string[] DerivedTables =
+    [
+        "credentials", "refresh_events", "quota_usage",
+        "oauth_pending", "oauth_sign_ins", "oauth_redirect_prefixes", "oauth_grants", "miniprogram_sessions", "user_identities", "follower_backfills",
+        // Subscribers and callbacks may belong to platforms and authorizers too, so no foreign key removes an app's.
+        "callbacks", "subscribers",
+    ];
+
     private const string Columns = "appid, type, token_mode, secret, token, encoding_aes_key, previous_encoding_aes_key, created_at, updated_at";
 
     public async Task<AppRegistration?> GetAsync(string appid, CancellationToken cancellationToken = default) =>
@@ -29,9 +38,9 @@ public sealed class SqliteAppStore(SqliteDatabase database, SecretProtector prot
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         var deleted = 0;
-        foreach (var sql in new[] { "DELETE FROM credentials WHERE appid = $appid", "DELETE FROM refresh_events WHERE appid = $appid", "DELETE FROM quota_usage WHERE appid = $appid", "DELETE FROM callbacks WHERE appid = $appid", "DELETE FROM subscribers WHERE appid = $appid", "DELETE FROM apps WHERE appid = $appid" })
+        foreach (var table in DerivedTables.Append("apps"))
         {
-            await using var command = connection.Command(sql, ("$appid", appid));
+            await using var command = connection.Command($"DELETE FROM {table} WHERE appid = $appid", ("$appid", appid));
             command.Transaction = transaction;
             deleted = await command.ExecuteNonQueryAsync(cancellationToken);
         }

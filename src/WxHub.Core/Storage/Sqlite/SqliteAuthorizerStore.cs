@@ -5,7 +5,8 @@ using WxHub.Core.Secrets;
 
 namespace WxHub.Core.Storage.Sqlite;
 
-public sealed class SqliteAuthorizerStore(SqliteDatabase database, SecretProtector protector) : IAuthorizerStore
+/// <summary>Grants are written through the <see cref="SqliteWriteQueue"/>: many refreshes and syncs at once share each flush.</summary>
+public sealed class SqliteAuthorizerStore(SqliteDatabase database, SqliteWriteQueue writes, SecretProtector protector) : IAuthorizerStore
 {
     private const string Columns =
         "appid, component_appid, status, refresh_token, scopes, name, account_type, user_name, principal_name, authorized_at, updated_at, revoked_at";
@@ -16,23 +17,23 @@ public sealed class SqliteAuthorizerStore(SqliteDatabase database, SecretProtect
         (await database.QueryAsync($"SELECT {Columns} FROM authorizers WHERE appid = $appid", Read, cancellationToken, ("$appid", appid))).SingleOrDefault();
 
     public Task<IReadOnlyList<GrantChange>> SaveGrantsAsync(IReadOnlyList<Authorizer> grants, string auditKind, string? detail, CancellationToken cancellationToken = default) =>
-        database.TransactAsync<IReadOnlyList<GrantChange>>(async transaction =>
+        writes.WriteAsync<IReadOnlyList<GrantChange>>(async transaction =>
         {
             var changes = new List<GrantChange>(grants.Count);
             foreach (var grant in grants)
             {
-                changes.Add(await SaveGrantAsync(transaction, grant, cancellationToken));
-                await AddEventAsync(transaction, new AuthorizerEvent(grant.ComponentAppid, grant.Appid, grant.UpdatedAt, auditKind, detail), cancellationToken);
+                changes.Add(await SaveGrantAsync(transaction, grant));
+                await AddEventAsync(transaction, new AuthorizerEvent(grant.ComponentAppid, grant.Appid, grant.UpdatedAt, auditKind, detail));
             }
             return changes;
-        }, cancellationToken);
+        });
 
-    private async Task<GrantChange> SaveGrantAsync(SqliteTransaction transaction, Authorizer grant, CancellationToken cancellationToken)
+    private async Task<GrantChange> SaveGrantAsync(SqliteTransaction transaction, Authorizer grant)
     {
         byte[]? stored = null;
         await using (var select = transaction.Command($"SELECT refresh_token_hash FROM authorizers WHERE appid = $appid AND status = '{Active}'", ("$appid", grant.Appid)))
         {
-            stored = await select.ExecuteScalarAsync(cancellationToken) as byte[];
+            stored = await select.ExecuteScalarAsync() as byte[];
         }
         var profile = grant.Profile;
         await using (var upsert = transaction.Command(
@@ -51,23 +52,23 @@ public sealed class SqliteAuthorizerStore(SqliteDatabase database, SecretProtect
             ("$user", profile?.UserName), ("$principal", profile?.PrincipalName),
             ("$authorized", grant.AuthorizedAt.ToUnixMs()), ("$updated", grant.UpdatedAt.ToUnixMs())))
         {
-            await upsert.ExecuteNonQueryAsync(cancellationToken);
+            await upsert.ExecuteNonQueryAsync();
         }
         return stored is null ? GrantChange.Added : RefreshTokenHash.Matches(stored, grant.RefreshToken!) ? GrantChange.Unchanged : GrantChange.Replaced;
     }
 
     public Task<bool> ReplaceRefreshTokenAsync(string appid, string previous, string next, AuthorizerEvent audit, CancellationToken cancellationToken = default) =>
-        database.TransactAsync(async transaction =>
+        writes.WriteAsync(async transaction =>
         {
             await using (var update = transaction.Command(
                 $"UPDATE authorizers SET refresh_token = $token, refresh_token_hash = $hash, updated_at = $at WHERE appid = $appid AND status = '{Active}' AND refresh_token_hash = $previous",
                 ("$appid", appid), ("$token", protector.Protect(next, Place(appid))), ("$hash", RefreshTokenHash.Of(next)), ("$previous", RefreshTokenHash.Of(previous)), ("$at", audit.At.ToUnixMs())))
             {
-                if (await update.ExecuteNonQueryAsync(cancellationToken) == 0) return false;
+                if (await update.ExecuteNonQueryAsync() == 0) return false;
             }
-            await AddEventAsync(transaction, audit, cancellationToken);
+            await AddEventAsync(transaction, audit);
             return true;
-        }, cancellationToken);
+        });
 
     public Task SaveProfileAsync(string appid, AuthorizerProfile profile, IReadOnlyList<int> scopes, CancellationToken cancellationToken = default) =>
         database.ExecuteAsync(
@@ -77,17 +78,17 @@ public sealed class SqliteAuthorizerStore(SqliteDatabase database, SecretProtect
             ("$principal", profile.PrincipalName), ("$scopes", Scopes(scopes)));
 
     public Task<bool> RevokeAsync(string appid, AuthorizerEvent audit, CancellationToken cancellationToken = default) =>
-        database.TransactAsync(async transaction =>
+        writes.WriteAsync(async transaction =>
         {
             await using (var update = transaction.Command(
                 $"UPDATE authorizers SET status = '{nameof(AuthorizerStatus.Revoked)}', refresh_token = NULL, refresh_token_hash = NULL, revoked_at = $at, updated_at = $at WHERE appid = $appid AND component_appid = $component AND status = '{Active}'",
                 ("$appid", appid), ("$component", audit.ComponentAppid), ("$at", audit.At.ToUnixMs())))
             {
-                if (await update.ExecuteNonQueryAsync(cancellationToken) == 0) return false;
+                if (await update.ExecuteNonQueryAsync() == 0) return false;
             }
-            await AddEventAsync(transaction, audit, cancellationToken);
+            await AddEventAsync(transaction, audit);
             return true;
-        }, cancellationToken);
+        });
 
     public async Task<IReadOnlyList<Authorizer>> ListAsync(string componentAppid, string? after, int limit, AuthorizerStatus? status, CancellationToken cancellationToken = default) =>
         await database.QueryAsync(
@@ -127,12 +128,12 @@ public sealed class SqliteAuthorizerStore(SqliteDatabase database, SecretProtect
             r => new PendingAuthorization(r.GetString(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), r.FromUnixMs(3)),
             cancellationToken);
 
-    private static async Task AddEventAsync(SqliteTransaction transaction, AuthorizerEvent audit, CancellationToken cancellationToken)
+    private static async Task AddEventAsync(SqliteTransaction transaction, AuthorizerEvent audit)
     {
         await using var insert = transaction.Command(
             "INSERT INTO authorizer_events (component_appid, appid, at, kind, detail) VALUES ($component, $appid, $at, $kind, $detail)",
             ("$component", audit.ComponentAppid), ("$appid", audit.Appid), ("$at", audit.At.ToUnixMs()), ("$kind", audit.Kind), ("$detail", audit.Detail));
-        await insert.ExecuteNonQueryAsync(cancellationToken);
+        await insert.ExecuteNonQueryAsync();
     }
 
     private static string Scopes(IReadOnlyList<int> scopes) => JsonSerializer.Serialize(scopes, CoreJsonContext.Default.IReadOnlyListInt32);

@@ -3,12 +3,12 @@ using WxHub.Core.Messages;
 
 namespace WxHub.Core.Storage.Sqlite;
 
-public sealed class SqliteCallbackStore(SqliteDatabase database) : ICallbackStore
+public sealed class SqliteCallbackStore(SqliteDatabase database, SqliteWriteQueue writes) : ICallbackStore
 {
     private const string Columns = "id, appid, dedup_key, received_at, msg_type, event, from_user, encryption, format, message, outcome, reply_xml, duplicates";
 
     public Task<bool> AcceptAsync(CallbackRecord callback, IReadOnlyList<OutboxEntry> deliveries, CancellationToken cancellationToken = default) =>
-        database.TransactAsync(async transaction =>
+        writes.WriteAsync(async transaction =>
         {
             await using (var insert = transaction.Command(
                 $"""
@@ -20,23 +20,23 @@ public sealed class SqliteCallbackStore(SqliteDatabase database) : ICallbackStor
                 ("$format", callback.Format.ToString()), ("$message", callback.Message), ("$outcome", callback.Outcome.ToString()),
                 ("$reply", callback.ReplyXml), ("$duplicates", callback.Duplicates)))
             {
-                if (await insert.ExecuteNonQueryAsync(cancellationToken) == 0) return false;
+                if (await insert.ExecuteNonQueryAsync() == 0) return false;
             }
             foreach (var entry in deliveries)
             {
                 await using var command = transaction.Command($"INSERT INTO outbox ({SqliteOutboxStore.Columns}) VALUES ({SqliteOutboxStore.Values})", SqliteOutboxStore.Parameters(entry));
-                await command.ExecuteNonQueryAsync(cancellationToken);
+                await command.ExecuteNonQueryAsync();
             }
             return true;
-        }, cancellationToken);
+        });
 
     public async Task<CallbackRecord?> RecordDuplicateAsync(string appid, string deduplicationKey, CancellationToken cancellationToken = default) =>
-        (await database.QueryAsync(
+        (await writes.QueryAsync(
             $"UPDATE callbacks SET duplicates = duplicates + 1 WHERE appid = $appid AND dedup_key = $key RETURNING {Columns}",
-            Read, cancellationToken, ("$appid", appid), ("$key", deduplicationKey))).SingleOrDefault();
+            Read, ("$appid", appid), ("$key", deduplicationKey))).SingleOrDefault();
 
     public Task CompleteAsync(string id, CallbackOutcome outcome, string? replyXml, CancellationToken cancellationToken = default) =>
-        database.ExecuteAsync("UPDATE callbacks SET outcome = $outcome, reply_xml = $reply WHERE id = $id", cancellationToken,
+        writes.ExecuteAsync("UPDATE callbacks SET outcome = $outcome, reply_xml = $reply WHERE id = $id",
             ("$id", id), ("$outcome", outcome.ToString()), ("$reply", replyXml));
 
     public async Task<IReadOnlyList<CallbackRecord>> ListAsync(string appid, int limit, CancellationToken cancellationToken = default) =>
@@ -45,12 +45,12 @@ public sealed class SqliteCallbackStore(SqliteDatabase database) : ICallbackStor
             Read, cancellationToken, ("$appid", appid), ("$limit", limit));
 
     public Task<int> PruneAsync(DateTimeOffset before, CancellationToken cancellationToken = default) =>
-        database.ExecuteAsync(
+        writes.ExecuteAsync(
             """
             DELETE FROM callbacks WHERE received_at < $before
               AND NOT EXISTS (SELECT 1 FROM outbox WHERE outbox.callback_id = callbacks.id AND outbox.state <> 'Delivered')
             """,
-            cancellationToken, ("$before", before.ToUnixMs()));
+            ("$before", before.ToUnixMs()));
 
     private static CallbackRecord Read(SqliteDataReader r) => new(
         r.GetString(0),

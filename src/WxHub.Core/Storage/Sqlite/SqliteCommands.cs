@@ -20,15 +20,21 @@ internal static class SqliteCommands
         return command;
     }
 
-    /// <summary>Runs <paramref name="work"/> in one write transaction, committed when it returns normally.</summary>
-    public static async Task<T> TransactAsync<T>(this SqliteDatabase database, Func<SqliteTransaction, Task<T>> work, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-        var result = await work(transaction);
-        await transaction.CommitAsync(cancellationToken);
-        return result;
-    }
+    /// <summary>One statement through the group-commit queue; returns the rows it changed.</summary>
+    public static Task<int> ExecuteAsync(this SqliteWriteQueue writes, string sql, params (string Name, object? Value)[] parameters) =>
+        writes.WriteAsync(async transaction =>
+        {
+            await using var command = transaction.Command(sql, parameters);
+            return await command.ExecuteNonQueryAsync();
+        });
+
+    /// <summary>One statement with RETURNING through the group-commit queue.</summary>
+    public static Task<List<T>> QueryAsync<T>(this SqliteWriteQueue writes, string sql, Func<SqliteDataReader, T> map, params (string Name, object? Value)[] parameters) =>
+        writes.WriteAsync(async transaction =>
+        {
+            await using var command = transaction.Command(sql, parameters);
+            return await command.ReadAllAsync(map, CancellationToken.None);
+        });
 
     public static async Task<List<T>> ReadAllAsync<T>(this SqliteCommand command, Func<SqliteDataReader, T> map, CancellationToken cancellationToken)
     {
@@ -56,6 +62,9 @@ internal static class SqliteCommands
 
     public static DateTimeOffset FromUnixMs(this SqliteDataReader reader, int ordinal) =>
         DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(ordinal));
+
+    public static string? GetStringOrNull(this SqliteDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
     public static byte[]? GetBlobOrNull(this SqliteDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : (byte[])reader.GetValue(ordinal);

@@ -3,7 +3,8 @@ using WxHub.Core.Secrets;
 
 namespace WxHub.Core.Storage.Sqlite;
 
-public sealed class SqliteCredentialStore(SqliteDatabase database, SecretProtector protector) : ICredentialStore
+/// <summary>Saves go through the <see cref="SqliteWriteQueue"/>: the refreshes of many authorizers at once share each flush.</summary>
+public sealed class SqliteCredentialStore(SqliteDatabase database, SqliteWriteQueue writes, SecretProtector protector) : ICredentialStore
 {
     public async Task<StoredCredential?> GetAsync(CredentialKey key, CancellationToken cancellationToken = default) =>
         (await database.QueryAsync(
@@ -12,12 +13,11 @@ public sealed class SqliteCredentialStore(SqliteDatabase database, SecretProtect
             cancellationToken, ("$appid", key.Appid), ("$kind", key.Kind.ToString()))).SingleOrDefault();
 
     public Task SaveAsync(StoredCredential credential, CancellationToken cancellationToken = default) =>
-        database.ExecuteAsync(
+        writes.ExecuteAsync(
             """
             INSERT INTO credentials (appid, kind, value, obtained_at, expires_at) VALUES ($appid, $kind, $value, $obtained, $expires)
             ON CONFLICT (appid, kind) DO UPDATE SET value = excluded.value, obtained_at = excluded.obtained_at, expires_at = excluded.expires_at
             """,
-            cancellationToken,
             ("$appid", credential.Key.Appid),
             ("$kind", credential.Key.Kind.ToString()),
             ("$value", protector.Protect(credential.Value, Place(credential.Key))),

@@ -3,7 +3,7 @@ using WxHub.Core.Messages;
 
 namespace WxHub.Core.Storage.Sqlite;
 
-public sealed class SqliteOutboxStore(SqliteDatabase database) : IOutboxStore
+public sealed class SqliteOutboxStore(SqliteDatabase database, SqliteWriteQueue writes) : IOutboxStore
 {
     internal const string Columns = "id, appid, callback_id, subscriber_id, state, attempts, next_attempt_at, last_error, created_at, delivered_at";
     internal const string Values = "$id, $appid, $callback, $subscriber, $state, $attempts, $next, $error, $created, $delivered";
@@ -13,7 +13,7 @@ public sealed class SqliteOutboxStore(SqliteDatabase database) : IOutboxStore
     private const string Delivered = nameof(DeliveryState.Delivered);
 
     public Task<IReadOnlyList<PendingDelivery>> ClaimDueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default) =>
-        database.TransactAsync<IReadOnlyList<PendingDelivery>>(async transaction =>
+        writes.WriteAsync<IReadOnlyList<PendingDelivery>>(async transaction =>
         {
             List<PendingDelivery> due;
             await using (var select = transaction.Command(
@@ -23,15 +23,15 @@ public sealed class SqliteOutboxStore(SqliteDatabase database) : IOutboxStore
                 """,
                 ("$now", now.ToUnixMs()), ("$limit", limit)))
             {
-                due = await select.ReadAllAsync(r => new PendingDelivery(Read(r) with { State = DeliveryState.InFlight }, r.GetString(10)), cancellationToken);
+                due = await select.ReadAllAsync(r => new PendingDelivery(Read(r) with { State = DeliveryState.InFlight }, r.GetString(10)), CancellationToken.None);
             }
             foreach (var delivery in due)
             {
                 await using var claim = transaction.Command($"UPDATE outbox SET state = '{InFlight}' WHERE id = $id", ("$id", delivery.Entry.Id));
-                await claim.ExecuteNonQueryAsync(cancellationToken);
+                await claim.ExecuteNonQueryAsync();
             }
             return due;
-        }, cancellationToken);
+        });
 
     public async Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken = default) =>
         (await database.QueryAsync(
@@ -39,17 +39,17 @@ public sealed class SqliteOutboxStore(SqliteDatabase database) : IOutboxStore
             r => r.IsDBNull(0) ? (DateTimeOffset?)null : r.FromUnixMs(0), cancellationToken)).Single();
 
     public Task MarkDeliveredAsync(string id, DateTimeOffset at, CancellationToken cancellationToken = default) =>
-        database.ExecuteAsync(
+        writes.ExecuteAsync(
             $"UPDATE outbox SET state = '{Delivered}', attempts = attempts + 1, delivered_at = $at, last_error = NULL WHERE id = $id",
-            cancellationToken, ("$id", id), ("$at", at.ToUnixMs()));
+            ("$id", id), ("$at", at.ToUnixMs()));
 
     public Task MarkFailedAsync(string id, DateTimeOffset nextAttemptAt, string error, CancellationToken cancellationToken = default) =>
-        database.ExecuteAsync(
+        writes.ExecuteAsync(
             $"UPDATE outbox SET state = '{Pending}', attempts = attempts + 1, next_attempt_at = $next, last_error = $error WHERE id = $id",
-            cancellationToken, ("$id", id), ("$next", nextAttemptAt.ToUnixMs()), ("$error", error));
+            ("$id", id), ("$next", nextAttemptAt.ToUnixMs()), ("$error", error));
 
     public Task<int> ReleaseInFlightAsync(DateTimeOffset now, CancellationToken cancellationToken = default) =>
-        database.ExecuteAsync($"UPDATE outbox SET state = '{Pending}', next_attempt_at = $now WHERE state = '{InFlight}'", cancellationToken, ("$now", now.ToUnixMs()));
+        writes.ExecuteAsync($"UPDATE outbox SET state = '{Pending}', next_attempt_at = $now WHERE state = '{InFlight}'", ("$now", now.ToUnixMs()));
 
     public async Task<OutboxEntry?> GetAsync(string appid, string id, CancellationToken cancellationToken = default) =>
         (await database.QueryAsync($"SELECT {Columns} FROM outbox WHERE appid = $appid AND id = $id", Read, cancellationToken, ("$appid", appid), ("$id", id))).SingleOrDefault();
@@ -60,9 +60,9 @@ public sealed class SqliteOutboxStore(SqliteDatabase database) : IOutboxStore
             Read, cancellationToken, ("$appid", appid), ("$state", state?.ToString()), ("$limit", limit));
 
     public async Task<OutboxEntry?> ReplayAsync(string appid, string id, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-        (await database.QueryAsync(
+        (await writes.QueryAsync(
             $"UPDATE outbox SET state = '{Pending}', next_attempt_at = $now WHERE appid = $appid AND id = $id AND state <> '{InFlight}' RETURNING {Columns}",
-            Read, cancellationToken, ("$appid", appid), ("$id", id), ("$now", now.ToUnixMs()))).SingleOrDefault();
+            Read, ("$appid", appid), ("$id", id), ("$now", now.ToUnixMs()))).SingleOrDefault();
 
     internal static (string, object?)[] Parameters(OutboxEntry entry) =>
     [

@@ -2,16 +2,17 @@ using WxHub.Core.Credentials;
 
 namespace WxHub.Core.Storage.Sqlite;
 
-public sealed class SqliteQuotaStore(SqliteDatabase database) : IQuotaStore
+/// <summary>Counts go through the <see cref="SqliteWriteQueue"/>: every call to WeChat counts one, and many run at once.</summary>
+public sealed class SqliteQuotaStore(SqliteDatabase database, SqliteWriteQueue writes) : IQuotaStore
 {
     public async Task<long> IncrementAsync(string appid, string endpoint, DateOnly day, CancellationToken cancellationToken = default) =>
-        (await database.QueryAsync(
+        (await writes.QueryAsync(
             """
             INSERT INTO quota_usage (appid, endpoint, day, calls) VALUES ($appid, $endpoint, $day, 1)
             ON CONFLICT (appid, endpoint, day) DO UPDATE SET calls = calls + 1
             RETURNING calls
             """,
-            r => r.GetInt64(0), cancellationToken, Key(appid, endpoint, day))).Single();
+            r => r.GetInt64(0), Key(appid, endpoint, day))).Single();
 
     public async Task<long> GetAsync(string appid, string endpoint, DateOnly day, CancellationToken cancellationToken = default) =>
         (await database.QueryAsync(

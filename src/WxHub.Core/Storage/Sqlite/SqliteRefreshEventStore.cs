@@ -2,18 +2,17 @@ using WxHub.Core.Credentials;
 
 namespace WxHub.Core.Storage.Sqlite;
 
-public sealed class SqliteRefreshEventStore(SqliteDatabase database) : IRefreshEventStore
+public sealed class SqliteRefreshEventStore(SqliteDatabase database, SqliteWriteQueue writes) : IRefreshEventStore
 {
     /// <summary>Events kept per app; older ones are pruned as new ones arrive.</summary>
     public const int RetainedPerApp = 1000;
 
     public Task AddAsync(RefreshEvent e, CancellationToken cancellationToken = default) =>
-        database.ExecuteAsync(
+        writes.ExecuteAsync(
             $"""
             INSERT INTO refresh_events (appid, kind, at, reason, outcome, errcode, detail) VALUES ($appid, $kind, $at, $reason, $outcome, $errcode, $detail);
             DELETE FROM refresh_events WHERE appid = $appid AND id <= (SELECT id FROM refresh_events WHERE appid = $appid ORDER BY id DESC LIMIT 1 OFFSET {RetainedPerApp});
             """,
-            cancellationToken,
             ("$appid", e.Key.Appid), ("$kind", e.Key.Kind.ToString()), ("$at", e.At.ToUnixMs()), ("$reason", e.Reason.ToString()),
             ("$outcome", e.Outcome.ToString()), ("$errcode", e.ErrCode), ("$detail", e.Detail));
 

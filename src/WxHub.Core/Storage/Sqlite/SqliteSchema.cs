@@ -101,7 +101,81 @@ internal static class SqliteSchema
         CREATE INDEX outbox_by_callback ON outbox (callback_id);
         CREATE INDEX outbox_by_subscriber ON outbox (subscriber_id)
         """,
-        // 3: third-party platforms, their authorizers (grants with encrypted refresh tokens and their SHA-256 for
+        // 3: web authorization, Mini Program sessions and the UnionID directory.
+        """
+        CREATE TABLE oauth_pending (
+            nonce TEXT PRIMARY KEY,
+            appid TEXT NOT NULL,
+            component_appid TEXT NULL,
+            scope TEXT NOT NULL,
+            redirect_uri TEXT NOT NULL,
+            business_state TEXT NULL,
+            expires_at INTEGER NOT NULL,
+            used_at INTEGER NULL
+        );
+        CREATE TABLE oauth_used_codes (
+            appid TEXT NOT NULL,
+            code_hash BLOB NOT NULL,
+            used_at INTEGER NOT NULL,
+            PRIMARY KEY (appid, code_hash)
+        );
+        CREATE TABLE oauth_sign_ins (
+            code_hash BLOB PRIMARY KEY,
+            appid TEXT NOT NULL,
+            sign_in TEXT NOT NULL,
+            expires_at INTEGER NOT NULL,
+            used_at INTEGER NULL
+        );
+        CREATE TABLE oauth_redirect_prefixes (
+            appid TEXT NOT NULL,
+            prefix TEXT NOT NULL,
+            PRIMARY KEY (appid, prefix)
+        );
+        CREATE TABLE oauth_grants (
+            appid TEXT NOT NULL,
+            openid TEXT NOT NULL,
+            component_appid TEXT NULL,
+            scope TEXT NOT NULL,
+            access_token BLOB NOT NULL,
+            access_expires_at INTEGER NOT NULL,
+            refresh_token BLOB NOT NULL,
+            refresh_expires_at INTEGER NOT NULL,
+            PRIMARY KEY (appid, openid)
+        );
+        CREATE TABLE miniprogram_sessions (
+            id TEXT PRIMARY KEY,
+            appid TEXT NOT NULL,
+            openid TEXT NOT NULL,
+            unionid TEXT NULL,
+            session_key BLOB NOT NULL,
+            created_at INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL
+        );
+        CREATE INDEX miniprogram_sessions_by_expiry ON miniprogram_sessions (expires_at);
+        CREATE TABLE user_identities (
+            appid TEXT NOT NULL,
+            openid TEXT NOT NULL,
+            unionid TEXT NULL,
+            profile TEXT NULL,
+            profile_fetched_at INTEGER NULL,
+            first_seen_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL,
+            PRIMARY KEY (appid, openid)
+        );
+        CREATE INDEX user_identities_by_unionid ON user_identities (unionid) WHERE unionid IS NOT NULL;
+        CREATE TABLE follower_backfills (
+            appid TEXT PRIMARY KEY,
+            state TEXT NOT NULL,
+            page_cursor TEXT NULL,
+            page_offset INTEGER NOT NULL,
+            total INTEGER NULL,
+            recorded INTEGER NOT NULL,
+            started_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL,
+            error TEXT NULL
+        )
+        """,
+        // 4: third-party platforms, their authorizers (grants with encrypted refresh tokens and their SHA-256 for
         // comparing), the grants' audit trail and authorizations being completed. Subscribers and callbacks may now
         // belong to a platform or an authorizer, not only to an app, so their tables are rebuilt without the foreign key
         // to apps (an app's removal deletes them explicitly).

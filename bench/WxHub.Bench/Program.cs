@@ -1,0 +1,15 @@
+using WxHub.Bench;
+
+return args.FirstOrDefault() switch
+{
+    "callbacks" => await CallbackBenchmark.RunAsync(args[1..]),
+    "backfill" => await BackfillBenchmark.RunAsync(args[1..]),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: dotnet run -c Release --project bench/WxHub.Bench -- callbacks [--messages N] [--concurrency N] [--rounds N]");
+    Console.Error.WriteLine("       dotnet run -c Release --project bench/WxHub.Bench -- backfill [--followers N] [--stop-at N]");
+    return 2;
+}

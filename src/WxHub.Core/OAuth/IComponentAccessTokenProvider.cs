@@ -1,0 +1,18 @@
+namespace WxHub.Core.OAuth;
+
+/// <summary>
+/// The component access token of a third-party platform WxHub runs, for logins on behalf of its authorizers
+/// (<c>/sns/oauth2/component/*</c>, <c>/sns/component/jscode2session</c>). The third-party platform feature provides it;
+/// until one is registered, <see cref="NoComponentAccessTokens"/> says that no platform is managed here.
+/// </summary>
+public interface IComponentAccessTokenProvider
+{
+    Task<Outcome<string>> GetAsync(string componentAppid, CancellationToken cancellationToken = default);
+}
+
+public sealed class NoComponentAccessTokens : IComponentAccessTokenProvider
+{
+    public Task<Outcome<string>> GetAsync(string componentAppid, CancellationToken cancellationToken = default) =>
+        Task.FromResult<Outcome<string>>(new Problem(ProblemKind.NotFound, "component_not_found",
+            $"WxHub does not run the third-party platform '{componentAppid}', so it has no component access token for it. Register the platform in WxHub, or leave out component_appid to use the app's own AppSecret."));
+}
