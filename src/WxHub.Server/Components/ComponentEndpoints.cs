@@ -28,15 +28,16 @@ public static class ComponentEndpoints
     public static IEndpointRouteBuilder MapComponents(this IEndpointRouteBuilder endpoints)
     {
         var admin = endpoints.MapGroup("/v1/admin/components").RequireAdmin();
-        admin.MapPost("", async (HttpRequest request, ComponentAdministration components) =>
+        admin.MapPost("", async (HttpRequest request, ComponentAdministration components, CredentialManager credentials) =>
         {
             var body = await JsonBody.ReadAsync(request, ComponentJsonContext.Default.ComponentCreateBody);
             if (body.Error is not null) return body.Error;
             var b = body.Value!;
             var result = await components.AddAsync(new ComponentRegistrationRequest(b.ComponentAppid, b.Secret, b.Token, b.EncodingAesKey), cancellationToken: request.HttpContext.RequestAborted);
-            return result.Succeeded
-                ? Results.Json(ComponentView.From(result.Value!, 0), ComponentJsonContext.Default.ComponentView, statusCode: StatusCodes.Status201Created)
-                : AdminEndpoints.Failure(result);
+            if (!result.Succeeded) return AdminEndpoints.Failure(result);
+            // From now on the platform's token is kept fresh; without a ticket yet, that asks WeChat to push one.
+            credentials.Track([ComponentAdministration.TokenKey(result.Value!.ComponentAppid)]);
+            return Results.Json(ComponentView.From(result.Value!, 0), ComponentJsonContext.Default.ComponentView, statusCode: StatusCodes.Status201Created);
         });
         admin.MapGet("", async (IComponentStore components, IAuthorizerStore authorizers, CancellationToken cancellation) =>
         {
