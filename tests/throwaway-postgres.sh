@@ -2,8 +2,10 @@
 # A throwaway PostgreSQL server for the tests, in a folder of its own, on a free loopback port, trusting only
 # 127.0.0.1. Used by ./test.sh and, when a test runs without it, by tests/WxHub.Testing/PostgresServer.
 #
-#   throwaway-postgres.sh start DIR   starts a server in DIR (a new folder whose parent others may enter, e.g. under
-#                                     /tmp) and prints its Npgsql connection string
+#   throwaway-postgres.sh start DIR [OWNER_PID]
+#                                     starts a server in DIR (a new folder whose parent others may enter, e.g. under
+#                                     /tmp) and prints its Npgsql connection string; with OWNER_PID, a watcher stops
+#                                     and removes it once that process is gone, however it ended
 #   throwaway-postgres.sh stop DIR    stops it and removes DIR
 #   throwaway-postgres.sh installed   succeeds when PostgreSQL's server programs are found
 #
@@ -32,7 +34,7 @@ as_owner() {
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 start() {
-  local dir="$1" bin
+  local dir="$1" owner="${2:-}" bin
   if ! bin="$(find_bin)"; then
     echo "throwaway-postgres: PostgreSQL is not installed (no initdb/pg_ctl); ./test.sh installs it (apt-get install postgresql)." >&2
     exit 3
@@ -51,6 +53,11 @@ start() {
     port_in_use "$port" && continue
     if as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 -s \
         -o "-c listen_addresses=127.0.0.1 -p $port -k $dir/sock -c max_connections=300" start >/dev/null; then
+      if [[ -n "$owner" ]]; then
+        # Detached and off the caller's pipes, so whoever reads this script's output is not kept waiting.
+        setsid bash -c 'while kill -0 "$1" 2>/dev/null; do sleep 2; done; "$2" stop "$3"' watcher "$owner" "$(readlink -f "$0")" "$dir" \
+          </dev/null >/dev/null 2>&1 &
+      fi
       echo "Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres"
       return
     fi
@@ -69,8 +76,8 @@ stop() {
 }
 
 case "${1:-}" in
-  start) start "${2:?folder}" ;;
+  start) start "${2:?folder}" "${3:-}" ;;
   stop) stop "${2:?folder}" ;;
   installed) find_bin >/dev/null ;;
-  *) echo "usage: $0 start|stop DIR | installed" >&2; exit 2 ;;
+  *) echo "usage: $0 start DIR [OWNER_PID] | stop DIR | installed" >&2; exit 2 ;;
 esac

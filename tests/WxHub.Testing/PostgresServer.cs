@@ -41,7 +41,8 @@ public static class PostgresServer
 
         var root = RepositoryRoot();
         var folder = Path.Combine(Path.GetTempPath(), "wxhub-pg-" + Guid.NewGuid().ToString("N"));
-        var (exit, output, errors) = await RunScriptAsync(root, "start", folder);
+        // The script also stops the server once this process is gone, should it end without ProcessExit.
+        var (exit, output, errors) = await RunScriptAsync(root, "start", folder, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
         if (exit == 3)
             throw new InvalidOperationException(
                 $"These tests need PostgreSQL and it is not installed. Run ./test.sh (it installs PostgreSQL from Debian's packages and starts a throwaway server), or set {Variable} to a server's connection string. {errors.Trim()}");
@@ -52,10 +53,11 @@ public static class PostgresServer
         return output.Trim();
     }
 
-    private static async Task<(int Exit, string Output, string Errors)> RunScriptAsync(string root, string verb, string folder)
+    private static async Task<(int Exit, string Output, string Errors)> RunScriptAsync(string root, params string[] arguments)
     {
         var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = root };
-        foreach (var argument in new[] { Path.Combine(root, Script), verb, folder }) start.ArgumentList.Add(argument);
+        start.ArgumentList.Add(Path.Combine(root, Script));
+        foreach (var argument in arguments) start.ArgumentList.Add(argument);
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();

@@ -8,6 +8,7 @@ using WxHub.Core.Credentials;
 using WxHub.Core.OAuth;
 using WxHub.Server.Admin;
 using WxHub.Server.Business;
+using WxHub.Server.Dashboard;
 using WxHub.Server.Health;
 using WxHub.Server.Logins;
 using WxHub.Server.Messages;
@@ -52,11 +53,13 @@ public static class WxHubApplication
         builder.Services.AddWxHubProxy(builder.Configuration);
 
         builder.Services.AddWxHubMetricsExport();
+        builder.Services.AddWxHubDashboard();
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
         app.MapHealthEndpoints();
         app.MapMetrics();
+        app.MapDashboard();
         app.MapAdminApi();
         app.MapBusinessApi();
         app.MapLoginEndpoints();
