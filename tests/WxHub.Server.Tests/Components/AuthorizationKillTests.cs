@@ -28,7 +28,8 @@ public sealed class AuthorizationKillTests : IDisposable
     public async Task A_kill_9_during_an_authorization_loses_no_grant_that_WeChat_confirmed()
     {
         // WeChat on the system clock (the child process has no other) pushing each system push once: no retry rescues the grant.
-        await using var wechat = await WeChatEmulator.StartAsync(new EmulatorOptions { PushAttempts = 1 });
+        // A long push timeout: the machine may be busy, and a push WeChat gave up on would not be retried.
+        await using var wechat = await WeChatEmulator.StartAsync(new EmulatorOptions { PushAttempts = 1, PushTimeout = TimeSpan.FromSeconds(60) });
         using var control = new HttpClient { BaseAddress = wechat.BaseUrl };
         var port = ChildServer.FreePort();
         var environment = new Dictionary<string, string> { ["WXHUB_WECHATAPI"] = wechat.BaseUrl.ToString() };
@@ -48,10 +49,11 @@ public sealed class AuthorizationKillTests : IDisposable
             using (var platform = await KeyClientAsync(first))
             {
                 await Eventually.True(async () => (await platform.GetAsync($"/v1/components/{Platform.Appid}/access-token")).IsSuccessStatusCode,
-                    "the first ticket push got WxHub a component token");
+                    "the first ticket push got WxHub a component token", TimeSpan.FromSeconds(60));
                 // The store holds a grant, so a restart has no reason to restore from WeChat's list but the interrupted exchange.
                 (await control.PostAsJsonAsync($"/__emulator/components/{Platform.Appid}/authorize", new { appid = Earlier })).EnsureSuccessStatusCode();
-                await platform.GetAsync($"/v1/apps/{Earlier}/access-token").OkAsync();
+                await Eventually.True(async () => (await platform.GetAsync($"/v1/apps/{Earlier}/access-token")).IsSuccessStatusCode,
+                    "the earlier grant is held", TimeSpan.FromSeconds(60));
             }
 
             // WeChat will hold WxHub's api_query_auth calls for a minute: the exchange is in flight when the kill comes.
@@ -61,7 +63,7 @@ public sealed class AuthorizationKillTests : IDisposable
             var page = (await browser.GetAsync(new Uri(first.Address, $"/wechat/component/{Platform.Appid}/authorize?redirect={business}"))).Headers.Location!;
             var back = (await browser.GetAsync(page + $"&emulator_approve=1&emulator_appid={Merchant}")).Headers.Location!;
             var landing = browser.GetAsync(back);
-            await Eventually.True(async () => await CallsAsync(control, WeChatEndpoints.QueryAuth) >= 1, "WxHub is exchanging the authorization code");
+            await Eventually.True(async () => await CallsAsync(control, WeChatEndpoints.QueryAuth) >= 1, "WxHub is exchanging the authorization code", TimeSpan.FromSeconds(60));
 
             first.Kill();
             await Assert.ThrowsAnyAsync<HttpRequestException>(() => landing);
@@ -71,7 +73,7 @@ public sealed class AuthorizationKillTests : IDisposable
         using var second = await ChildServer.StartAsync(_data.Path, port, AdminKey, environment);
         using var client = await KeyClientAsync(second);
         await Eventually.True(async () => (await client.GetAsync($"/v1/apps/{Merchant}/access-token")).StatusCode == HttpStatusCode.OK,
-            "the restarted WxHub holds the grant and serves the account's token", TimeSpan.FromSeconds(30));
+            "the restarted WxHub holds the grant and serves the account's token", TimeSpan.FromSeconds(60));
         var token = (await client.AccessTokenAsync(Merchant)).Str("access_token");
         var check = JsonNode.Parse(await control.GetStringAsync($"/cgi-bin/getcallbackip?access_token={Uri.EscapeDataString(token)}"))!;
         Assert.True(check["errcode"] is null || check["errcode"]!.GetValue<int>() == 0, check.ToJsonString());
