@@ -7,5 +7,6 @@ root.Subcommands.Add(EmulatorCommand.Create());
 root.Subcommands.Add(AdminCommands.App());
 root.Subcommands.Add(AdminCommands.Key());
 root.Subcommands.Add(AdminCommands.Status());
+root.Subcommands.Add(ComponentCommands.Create());
 root.Subcommands.Add(UserCommands.Create());
 return await root.Parse(args).InvokeAsync();

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using WxHub.Core.Access;
 using WxHub.Core.Apps;
+using WxHub.Core.Components;
 using WxHub.Core.Coordination;
 using WxHub.Core.Credentials;
 using WxHub.Core.Identity;
@@ -44,6 +45,8 @@ public abstract partial class StoreContract : IAsyncLifetime
     protected IMiniProgramSessionStore Sessions => Opened.Sessions;
     protected IUserDirectoryStore UserDirectory => Opened.UserDirectory;
     protected IBackfillStore Backfills => Opened.Backfills;
+    protected IComponentStore Components => Opened.Components;
+    protected IAuthorizerStore Authorizers => Opened.Authorizers;
 
     private Stores Opened => _stores ?? throw new InvalidOperationException("The store is not open yet.");
 
@@ -95,6 +98,8 @@ public abstract partial class StoreContract : IAsyncLifetime
         public IMiniProgramSessionStore Sessions => new SqlMiniProgramSessionStore(Database, Protector);
         public IUserDirectoryStore UserDirectory => new SqlUserDirectoryStore(Database);
         public IBackfillStore Backfills => new SqlBackfillStore(Database);
+        public IComponentStore Components => new SqlComponentStore(Database, Protector);
+        public IAuthorizerStore Authorizers => new SqlAuthorizerStore(Database, Protector);
     }
 
     protected static AppRegistration App(string appid, string secret = "secret-1") =>

@@ -113,7 +113,7 @@ public sealed class AdminApiTests : IAsyncLifetime
         var id = body["id"]!.GetValue<string>();
         var key = body["key"]!.GetValue<string>();
         Assert.StartsWith("wxk_" + id + "_", key);
-        Assert.Equal(["access_token", "tickets", "jssdk", "oauth", "miniprogram", "users", "proxy"], body["scopes"]!.AsArray().Select(s => s!.GetValue<string>()));
+        Assert.Equal(WxHub.Core.Access.ApiScopes.All, body["scopes"]!.AsArray().Select(s => s!.GetValue<string>()));
 
         var listed = await _server.Client.GetStringAsync("/v1/admin/keys");
         Assert.Contains(id, listed);

@@ -51,9 +51,11 @@ public sealed class HubFixture : IAsyncDisposable
 
     /// <param name="settings">More WxHub settings (e.g. <c>Credentials:RefreshJitter</c>) over the fixture's own.</param>
     /// <param name="services">Last word on the server's services (e.g. a provider another feature will supply).</param>
-    public static async Task<HubFixture> StartAsync(IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
+    /// <param name="clockStart">Where the shared clock starts; by default a fixed instant, for stable output.</param>
+    public static async Task<HubFixture> StartAsync(
+        IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null, DateTimeOffset? clockStart = null)
     {
-        var clock = new ManualTimeProvider();
+        var clock = clockStart is { } start ? new ManualTimeProvider(start) : new ManualTimeProvider();
         var emulator = await WeChatEmulator.StartAsync(new EmulatorOptions { TimeProvider = clock });
         var data = new TempDirectory();
         var server = await StartServerAsync(clock, emulator, data, settings, services);
@@ -65,11 +67,14 @@ public sealed class HubFixture : IAsyncDisposable
     /// aim at the old server; make new ones.
     /// </summary>
     /// <param name="downFor">How far the clock moves while no server runs.</param>
-    public async Task RestartServerAsync(TimeSpan downFor = default)
+    /// <param name="whileDown">What happens to the data folder while no server runs (e.g. the store is lost).</param>
+    public async Task RestartServerAsync(TimeSpan downFor = default, Func<string, Task>? whileDown = null)
     {
         await Server.DisposeAsync();
         Clock.Advance(downFor);
-        Server = await StartServerAsync(Clock, Emulator, _data, _settings, _services);
+        if (whileDown is not null) await whileDown(DataPath);
+        // The same address as before: WeChat's push URLs point at it.
+        Server = await StartServerAsync(Clock, Emulator, _data, _settings, _services, Server.Address);
         Admin = Client(AdminKey);
     }
 
@@ -151,11 +156,11 @@ public sealed class HubFixture : IAsyncDisposable
 
     private static Task<RunningServer> StartServerAsync(
         ManualTimeProvider clock, WeChatEmulator emulator, TempDirectory data, IReadOnlyDictionary<string, string?>? settings,
-        Action<IServiceCollection>? services = null)
+        Action<IServiceCollection>? services = null, Uri? address = null)
     {
         var overrides = new Dictionary<string, string?>
         {
-            ["Urls"] = "http://127.0.0.1:0",
+            ["Urls"] = address is null ? "http://127.0.0.1:0" : address.GetLeftPart(UriPartial.Authority),
             ["Data"] = data.Path,
             ["AdminKey"] = AdminKey,
             ["WeChatApi"] = string.Join(",", AccessPointNames.All.Select(name => emulator.AccessPoints[name])),

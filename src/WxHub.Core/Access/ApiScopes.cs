@@ -19,5 +19,8 @@ public static class ApiScopes
     /// <summary>Calls to WeChat's API through WxHub's proxy (<c>/wechat-api/{appid}/...</c>), which adds the credential.</summary>
     public const string Proxy = "proxy";
 
-    public static readonly IReadOnlyList<string> All = [AccessToken, Tickets, JsSdk, OAuth, MiniProgram, Users, Proxy];
+    /// <summary>A third-party platform's authorizers: the list, their status and granted function sets.</summary>
+    public const string Components = "components";
+
+    public static readonly IReadOnlyList<string> All = [AccessToken, Tickets, JsSdk, OAuth, MiniProgram, Users, Proxy, Components];
 }

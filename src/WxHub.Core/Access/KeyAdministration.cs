@@ -13,7 +13,7 @@ public sealed class KeyAdministration(IApiKeyStore store, ApiKeyAuthenticator au
         if (string.IsNullOrWhiteSpace(name) || name.Length > 100)
             return Fail("invalid_name", "'name' is required (up to 100 characters): say who uses the key, e.g. \"shop-backend\".");
         if (apps is null || apps.Count == 0 || apps.Any(string.IsNullOrWhiteSpace))
-            return Fail("invalid_apps", "'apps' must list the appids the key may use, or [\"*\"] for every app.");
+            return Fail("invalid_apps", "'apps' must list the appids the key may use (apps or authorizers), \"component:<component_appid>\" for a platform and all its authorizers, or [\"*\"] for everything.");
         var granted = scopes is null || scopes.Count == 0 ? ApiScopes.All : scopes;
         if (granted.Except(ApiScopes.All).FirstOrDefault() is { } unknown)
             return Fail("invalid_scopes", $"Unknown scope '{unknown}'. Scopes are: {string.Join(", ", ApiScopes.All)}; omit 'scopes' for all of them.");

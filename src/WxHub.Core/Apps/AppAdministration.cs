@@ -144,9 +144,11 @@ public sealed partial class AppAdministration(IAppStore store, IEnumerable<IAppC
 
     public static string TokenModeName(TokenMode mode) => mode == TokenMode.Classic ? "classic" : "stable";
 
+    /// <summary>An AppID as WeChat's consoles show them (also of platforms).</summary>
     [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
-    private static partial Regex AppidPattern();
+    internal static partial Regex AppidPattern();
 
+    /// <summary>A message server Token as WeChat's consoles accept them (also of platforms).</summary>
     [GeneratedRegex("^[A-Za-z0-9]{3,32}$")]
-    private static partial Regex TokenPattern();
+    internal static partial Regex TokenPattern();
 }

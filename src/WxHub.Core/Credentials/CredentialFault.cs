@@ -62,6 +62,8 @@ internal static class FaultPolicy
         CredentialKind.AccessToken => "access token",
         CredentialKind.JsapiTicket => "jsapi ticket",
         CredentialKind.WxCardTicket => "wx_card ticket",
+        CredentialKind.ComponentAccessToken => "component access token",
+        CredentialKind.ComponentVerifyTicket => "component verify ticket",
         _ => kind.ToString(),
     };
 

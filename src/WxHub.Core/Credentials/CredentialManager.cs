@@ -11,49 +11,89 @@ using WxHub.Core.WeChat;
 namespace WxHub.Core.Credentials;
 
 /// <summary>
-/// Keeps every credential of every app valid: serves the held value at once while it has enough lifetime left,
-/// refreshes in the background before the last minutes, allows one fetch per credential at a time, replaces a
-/// reported value only if it is still current, keeps a valid value when a refresh fails, stores each new value
-/// before serving it and records every attempt.
+/// Keeps every credential valid — of registered apps, third-party platforms and their authorizers alike: serves the
+/// held value at once while it has enough lifetime left, refreshes in the background before the last minutes (through
+/// one <see cref="RefreshScheduler"/>), allows one fetch per credential at a time, replaces a reported value only if it
+/// is still current, keeps a valid value when a refresh fails, stores each new value before serving it and records
+/// every attempt. What to call for a credential is up to the <see cref="ICredentialSource"/>s.
 /// </summary>
-public sealed partial class CredentialManager(
-    IAppStore apps,
-    ICredentialStore store,
-    IRefreshEventStore events,
-    CredentialSource source,
-    DailyQuota quota,
-    WxHubMetrics metrics,
-    AlertWebhook alerts,
-    IOptions<CredentialOptions> options,
-    TimeProvider time,
-    ILogger<CredentialManager> logger) : ICredentialProvider, IAppChangeListener, IHostedService, IDisposable
+public sealed partial class CredentialManager : ICredentialProvider, IAppChangeListener, IHostedService, IDisposable
 {
-    private static readonly CredentialKind[] Tickets = [CredentialKind.JsapiTicket, CredentialKind.WxCardTicket];
+    private static readonly CredentialKind[] Kinds = Enum.GetValues<CredentialKind>();
 
     private readonly ConcurrentDictionary<CredentialKey, CredentialSlot> _slots = new();
     private readonly CancellationTokenSource _stopping = new();
+    private readonly ICredentialStore _store;
+    private readonly IRefreshEventStore _events;
+    private readonly IReadOnlyList<ICredentialSource> _sources;
+    private readonly DailyQuota _quota;
+    private readonly WxHubMetrics _metrics;
+    private readonly AlertWebhook _alerts;
+    private readonly IOptions<CredentialOptions> _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<CredentialManager> _logger;
+    private readonly RefreshScheduler _scheduler;
     private int _disposed;
+    private volatile bool _started;
 
-    /// <summary>Loads what the store holds for every registered app and fetches access tokens it lacks.</summary>
+    public CredentialManager(
+        ICredentialStore store,
+        IRefreshEventStore events,
+        IEnumerable<ICredentialSource> sources,
+        DailyQuota quota,
+        WxHubMetrics metrics,
+        AlertWebhook alerts,
+        IOptions<CredentialOptions> options,
+        TimeProvider time,
+        ILogger<CredentialManager> logger)
+    {
+        _store = store;
+        _events = events;
+        _sources = sources.ToList();
+        _quota = quota;
+        _metrics = metrics;
+        _alerts = alerts;
+        _options = options;
+        _time = time;
+        _logger = logger;
+        _scheduler = new RefreshScheduler(time, options.Value, RefreshScheduledAsync);
+    }
+
+    /// <summary>Credentials with a background refresh scheduled (for operators and benchmarks).</summary>
+    public int ScheduledCount => _scheduler.Count;
+
+    /// <summary>
+    /// Schedules the refresh of everything the store holds — from one read of the expiries, so nothing still valid is
+    /// fetched — and fetches what the sources keep fresh but the store lacks.
+    /// </summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        foreach (var app in await apps.ListAsync(cancellationToken))
+        var now = _time.GetUtcNow();
+        var held = new HashSet<CredentialKey>();
+        var refreshes = new List<(CredentialKey, DateTimeOffset, RefreshReason)>();
+        foreach (var (key, expiresAt) in await _store.ListExpiriesAsync(cancellationToken))
         {
-            var token = await SlotAsync(new CredentialKey(app.Appid, CredentialKind.AccessToken), cancellationToken);
-            if (token.Current is null) StartRefresh(token, RefreshReason.Startup);
-            foreach (var kind in Tickets)
+            held.Add(key);
+            // A pushed ticket is never fetched: it is only read when a component token needs it.
+            if (key.Kind == CredentialKind.ComponentVerifyTicket) continue;
+            var due = DueAt(expiresAt, TimeSpan.Zero);
+            refreshes.Add(due <= now ? (key, now, RefreshReason.Startup) : (key, due, RefreshReason.Schedule));
+        }
+        foreach (var source in _sources)
+        {
+            foreach (var key in await source.KeptFreshAsync(cancellationToken))
             {
-                var key = new CredentialKey(app.Appid, kind);
-                // Tickets are kept fresh only once someone asked for them; a stored one says someone did.
-                if (await store.GetAsync(key, cancellationToken) is not null) await SlotAsync(key, cancellationToken);
+                if (held.Add(key)) refreshes.Add((key, now, RefreshReason.Startup));
             }
         }
+        _scheduler.Schedule(refreshes);
+        _started = true;
     }
 
     public Task StopAsync(CancellationToken cancellationToken)
     {
         _stopping.Cancel();
-        foreach (var slot in _slots.Values) slot.Dispose();
+        _scheduler.Dispose();
         return Task.CompletedTask;
     }
 
@@ -61,14 +101,14 @@ public sealed partial class CredentialManager(
     {
         var slot = await SlotAsync(key, cancellationToken);
         var lookup = await LookupAsync(slot, cancellationToken);
-        if (lookup.Credential is not null) metrics.Served(key);
+        if (lookup.Credential is not null) _metrics.Served(key);
         return lookup;
     }
 
     private async Task<CredentialLookup> LookupAsync(CredentialSlot slot, CancellationToken cancellationToken)
     {
         if (Servable(slot) is { } held) return new(held, null);
-        if (slot.Fault is { } fault && time.GetUtcNow() < fault.RetryAt) return new(null, fault);
+        if (slot.Fault is { } fault && _time.GetUtcNow() < fault.RetryAt) return new(null, fault);
         await StartRefresh(slot, RefreshReason.Demand).Task.WaitAsync(cancellationToken);
         return Lookup(slot);
     }
@@ -87,30 +127,67 @@ public sealed partial class CredentialManager(
         return await GetAsync(key, cancellationToken);
     }
 
-    /// <summary>What WxHub holds for the app, for operators.</summary>
+    /// <summary>
+    /// Takes a credential WeChat issued outside a refresh (an authorizer token that came with <c>api_query_auth</c>):
+    /// stored before it is served, recorded, and kept fresh from then on like any other.
+    /// </summary>
+    public async Task AcceptIssuedAsync(CredentialKey key, IssuedCredential issued, DateTimeOffset obtainedAt, string method, TimeSpan earlyRefresh, CancellationToken cancellationToken)
+    {
+        var slot = await SlotAsync(key, cancellationToken);
+        slot.EarlyRefresh = earlyRefresh;
+        await SucceedAsync(slot, RefreshReason.Demand, method, obtainedAt, issued, cancellationToken);
+    }
+
+    /// <summary>
+    /// Something a failed refresh waited for has changed (a new component_verify_ticket arrived): a credential in a
+    /// fault state is refreshed now instead of at the end of its backoff.
+    /// </summary>
+    public void Retry(CredentialKey key)
+    {
+        // Joins a refresh a reader already started; a slot without a fault got its value meanwhile.
+        if (_slots.TryGetValue(key, out var slot) && slot.Fault is not null) StartRefresh(slot, RefreshReason.Schedule);
+    }
+
+    /// <summary>
+    /// Starts keeping credentials fresh that a source newly knows (authorizers restored from WeChat's list): each is
+    /// fetched in the background, at the scheduler's pace, unless a valid one is held. A manager that is not running
+    /// (in a command-line verb) leaves them to the server's next start.
+    /// </summary>
+    public void Track(IEnumerable<CredentialKey> keys)
+    {
+        if (!_started) return;
+        var now = _time.GetUtcNow();
+        _scheduler.Schedule(keys
+            .Where(key => !_slots.TryGetValue(key, out var slot) || Servable(slot) is null)
+            .Select(key => (key, now, RefreshReason.Startup)));
+    }
+
+    /// <summary>What WxHub holds for the account, for operators.</summary>
     public IReadOnlyList<CredentialStatus> GetStatus(string appid) =>
-        _slots.Values
-            .Where(slot => slot.Key.Appid == appid)
-            .OrderBy(slot => slot.Key.Kind)
-            .Select(slot => new CredentialStatus(slot.Key, slot.Current?.ObtainedAt, slot.Current?.ExpiresAt, slot.NextRefreshAt, slot.Refreshing, slot.Fault))
+        Kinds
+            .Select(kind => _slots.GetValueOrDefault(new CredentialKey(appid, kind)))
+            .OfType<CredentialSlot>()
+            .Select(slot => new CredentialStatus(slot.Key, slot.Current?.ObtainedAt, slot.Current?.ExpiresAt, _scheduler.NextAt(slot.Key), slot.Refreshing, slot.Fault))
             .ToList();
 
     /// <summary>
-    /// Forgets what memory holds for the app (after its registration changed or it was removed): faults and backoffs
-    /// are cleared and the next read starts again from the store.
+    /// Forgets what memory holds for the account (after its registration changed, it was removed or an authorizer
+    /// revoked its grant): faults, backoffs and scheduled refreshes go, and the next read starts again from the store.
     /// </summary>
-    public void AppChanged(string appid)
+    public void Forget(string appid)
     {
-        foreach (var key in _slots.Keys.Where(k => k.Appid == appid))
+        foreach (var kind in Kinds)
         {
-            if (_slots.TryRemove(key, out var slot)) slot.Dispose();
+            var key = new CredentialKey(appid, kind);
+            if (_slots.TryRemove(key, out var slot)) slot.Retire();
+            _scheduler.Cancel(key);
         }
-        quota.Forget(appid);
+        _quota.Forget(appid);
     }
 
     ValueTask IAppChangeListener.OnAppChangedAsync(string appid, AppRegistration? current, CancellationToken cancellationToken)
     {
-        AppChanged(appid);
+        Forget(appid);
         return ValueTask.CompletedTask;
     }
 
@@ -119,7 +196,7 @@ public sealed partial class CredentialManager(
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         _stopping.Cancel();
-        foreach (var slot in _slots.Values) slot.Dispose();
+        _scheduler.Dispose();
     }
 
     private async ValueTask<CredentialSlot> SlotAsync(CredentialKey key, CancellationToken cancellationToken)
@@ -134,16 +211,23 @@ public sealed partial class CredentialManager(
         StoredCredential? stored;
         try
         {
-            stored = await store.GetAsync(slot.Key, _stopping.Token);
+            stored = await _store.GetAsync(slot.Key, _stopping.Token);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             LogLoadFailed(e, slot.Key);
             return;
         }
-        if (stored is null || stored.ExpiresAt <= time.GetUtcNow()) return;
+        if (stored is null || stored.ExpiresAt <= _time.GetUtcNow()) return;
         slot.Adopt(stored);
-        ScheduleNext(slot, stored, RefreshReason.Startup);
+        // The scheduler may already hold a time for this key (from start-up); a load must not push it later.
+        if (_scheduler.NextAt(slot.Key) is null) ScheduleNext(slot, stored, RefreshReason.Startup);
+    }
+
+    private async Task RefreshScheduledAsync(CredentialKey key, RefreshReason reason)
+    {
+        var slot = await SlotAsync(key, _stopping.Token);
+        await StartRefresh(slot, reason).Task;
     }
 
     private RefreshFlight StartRefresh(CredentialSlot slot, RefreshReason reason, string? replacing = null) =>
@@ -152,24 +236,29 @@ public sealed partial class CredentialManager(
     private async Task RefreshAsync(CredentialSlot slot, RefreshReason reason, string? replacing)
     {
         var cancellationToken = _stopping.Token;
-        var startedAt = time.GetUtcNow();
+        var startedAt = _time.GetUtcNow();
         try
         {
             if (replacing is not null && !IsCurrent(slot, replacing)) return;
             // Demand and invalidation wait out a fault's backoff; the scheduled retry is what ends it.
             if (reason != RefreshReason.Schedule && slot.Fault is { } fault && startedAt < fault.RetryAt) return;
 
-            var app = await apps.GetAsync(slot.Key.Appid, cancellationToken);
-            if (app is null)
+            FetchResult? fetched = null;
+            foreach (var source in _sources)
+            {
+                fetched = await source.FetchAsync(slot.Key, replacing, this, cancellationToken);
+                if (fetched is not null) break;
+            }
+            if (fetched is null)
             {
                 slot.Fault = new(CredentialFault.AppNotFound, $"{slot.Key.Appid} is not registered with WxHub.", null, startedAt, DateTimeOffset.MaxValue);
-                AppChanged(slot.Key.Appid);
+                Forget(slot.Key.Appid);
                 return;
             }
 
-            var fetched = await source.FetchAsync(slot.Key, app, replacing, this, cancellationToken);
             if (fetched.Upstream is { Succeeded: true } result)
             {
+                slot.EarlyRefresh = fetched.EarlyRefresh;
                 await SucceedAsync(slot, reason, fetched.Method, startedAt, result.Issued, cancellationToken);
             }
             else
@@ -187,7 +276,7 @@ public sealed partial class CredentialManager(
             slot.ConsecutiveFailures++;
             slot.Fault = new("credential_unavailable",
                 $"WxHub cannot obtain the {FaultPolicy.Describe(slot.Key.Kind)} of {slot.Key.Appid}: {e.Message}", null,
-                slot.Fault?.Since ?? startedAt, startedAt + options.Value.TransientBackoff);
+                slot.Fault?.Since ?? startedAt, startedAt + _options.Value.TransientBackoff);
             ScheduleRetry(slot, slot.Fault.RetryAt);
         }
     }
@@ -195,11 +284,12 @@ public sealed partial class CredentialManager(
     private async Task SucceedAsync(
         CredentialSlot slot, RefreshReason reason, string method, DateTimeOffset startedAt, IssuedCredential issued, CancellationToken cancellationToken)
     {
+        if (slot.Retired) return;
         var unchanged = slot.Current is { } previous && SameValue(previous.Value, issued.Value);
         // WeChat counts the lifetime from its answer; counting from the request's start keeps WxHub on the safe side.
         var credential = new StoredCredential(slot.Key, issued.Value, startedAt, startedAt + issued.ExpiresIn);
-        await store.SaveAsync(credential, cancellationToken); // durable before it is served
-        await RecordAsync(new RefreshEvent(slot.Key, time.GetUtcNow(), reason, RefreshOutcome.Succeeded, null,
+        await _store.SaveAsync(credential, cancellationToken); // durable before it is served
+        await RecordAsync(new RefreshEvent(slot.Key, _time.GetUtcNow(), reason, RefreshOutcome.Succeeded, null,
             unchanged ? $"{method}: WeChat returned the same value" : method));
         slot.Publish(credential);
         slot.Fault = null;
@@ -210,27 +300,28 @@ public sealed partial class CredentialManager(
     private async Task FailAsync(CredentialSlot slot, RefreshReason reason, FetchResult fetched, DateTimeOffset startedAt)
     {
         slot.ConsecutiveFailures++;
-        var fault = fetched.TokenFault
-            ?? FaultPolicy.For(slot.Key, fetched.Upstream!.Failure!, slot.ConsecutiveFailures, startedAt, quota.NextReset(), options.Value);
+        var fault = fetched.DependencyFault
+            ?? FaultPolicy.For(slot.Key, fetched.Upstream!.Failure!, slot.ConsecutiveFailures, startedAt, _quota.NextReset(), _options.Value);
         var entering = slot.Fault is null;
         fault = fault with { Since = slot.Fault?.Since ?? startedAt };
         slot.Fault = fault;
-        if (entering) alerts.CredentialFailing(slot.Key, fault);
+        if (entering) _alerts.CredentialFailing(slot.Key, fault);
         LogRefreshFailed(slot.Key, reason, fault.Error, fault.ErrCode, fault.RetryAt);
 
-        var skipped = fetched.Upstream?.Failure?.Kind == UpstreamFailureKind.QuotaSpent || fetched.TokenFault is not null;
-        await RecordAsync(new RefreshEvent(slot.Key, time.GetUtcNow(), reason, skipped ? RefreshOutcome.Skipped : RefreshOutcome.Failed,
+        var skipped = fetched.Upstream?.Failure?.Kind == UpstreamFailureKind.QuotaSpent || fetched.DependencyFault is not null;
+        await RecordAsync(new RefreshEvent(slot.Key, _time.GetUtcNow(), reason, skipped ? RefreshOutcome.Skipped : RefreshOutcome.Failed,
             fault.ErrCode, $"{fetched.Method}: {fault.Message}"));
         ScheduleRetry(slot, fault.RetryAt);
     }
 
-    /// <summary>The next background refresh: inside the margin, spread by jitter, never sooner than the minimum spacing.</summary>
+    /// <summary>
+    /// The next background refresh: inside the margin, spread by jitter (and, where the source allows, earlier by up to
+    /// its <see cref="FetchResult.EarlyRefresh"/>), never sooner than the minimum spacing.
+    /// </summary>
     private void ScheduleNext(CredentialSlot slot, StoredCredential credential, RefreshReason reasonIfDue)
     {
-        var settings = options.Value;
-        var now = time.GetUtcNow();
-        var due = credential.ExpiresAt - settings.RefreshMargin + settings.RefreshJitter * (1 - Random.Shared.NextDouble());
-        if (due <= now && reasonIfDue == RefreshReason.Startup)
+        var due = DueAt(credential.ExpiresAt, slot.EarlyRefresh);
+        if (due <= _time.GetUtcNow() && reasonIfDue == RefreshReason.Startup)
         {
             StartRefresh(slot, RefreshReason.Startup);
             return;
@@ -238,19 +329,25 @@ public sealed partial class CredentialManager(
         ScheduleRetry(slot, due);
     }
 
+    private DateTimeOffset DueAt(DateTimeOffset expiresAt, TimeSpan earlyRefresh)
+    {
+        var settings = _options.Value;
+        return expiresAt - settings.RefreshMargin + settings.RefreshJitter * (1 - Random.Shared.NextDouble()) - earlyRefresh * Random.Shared.NextDouble();
+    }
+
     private void ScheduleRetry(CredentialSlot slot, DateTimeOffset at)
     {
-        if (_stopping.IsCancellationRequested) return;
-        var earliest = time.GetUtcNow() + options.Value.MinimumRefreshSpacing;
-        slot.ScheduleRefresh(time, at > earliest ? at : earliest, s => StartRefresh(s, RefreshReason.Schedule));
+        if (_stopping.IsCancellationRequested || slot.Retired) return;
+        var earliest = _time.GetUtcNow() + _options.Value.MinimumRefreshSpacing;
+        _scheduler.Schedule(slot.Key, at > earliest ? at : earliest, RefreshReason.Schedule);
     }
 
     private async Task RecordAsync(RefreshEvent refreshEvent)
     {
-        metrics.Refreshed(refreshEvent);
+        _metrics.Refreshed(refreshEvent);
         try
         {
-            await events.AddAsync(refreshEvent, _stopping.Token);
+            await _events.AddAsync(refreshEvent, _stopping.Token);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -259,14 +356,14 @@ public sealed partial class CredentialManager(
     }
 
     private StoredCredential? Servable(CredentialSlot slot) =>
-        slot.Current is { } current && current.ExpiresAt - time.GetUtcNow() >= options.Value.MinimumLifetime ? current : null;
+        slot.Current is { } current && current.ExpiresAt - _time.GetUtcNow() >= _options.Value.MinimumLifetime ? current : null;
 
     private CredentialLookup Lookup(CredentialSlot slot) =>
         Servable(slot) is { } held
             ? new(held, null)
             : new(null, slot.Fault ?? new CredentialFault("credential_unavailable",
-                $"WeChat issued the {FaultPolicy.Describe(slot.Key.Kind)} of {slot.Key.Appid} with less than the minimum lifetime ({options.Value.MinimumLifetime.TotalSeconds:0} s) left; try again shortly.",
-                null, time.GetUtcNow(), time.GetUtcNow()));
+                $"WeChat issued the {FaultPolicy.Describe(slot.Key.Kind)} of {slot.Key.Appid} with less than the minimum lifetime ({_options.Value.MinimumLifetime.TotalSeconds:0} s) left; try again shortly.",
+                null, _time.GetUtcNow(), _time.GetUtcNow()));
 
     private static bool IsCurrent(CredentialSlot slot, string value) => slot.Current is { } current && SameValue(current.Value, value);
 

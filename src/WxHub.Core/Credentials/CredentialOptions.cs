@@ -35,4 +35,13 @@ public sealed class CredentialOptions
     public TimeSpan OperatorBackoff { get; set; } = TimeSpan.FromMinutes(1);
 
     public TimeSpan MaxOperatorBackoff { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Background refreshes running at the same time, across every app, platform and authorizer.</summary>
+    public int MaxConcurrentRefreshes { get; set; } = 16;
+
+    /// <summary>
+    /// The most background refreshes started per second: the rate WxHub asks WeChat at when many credentials fall due
+    /// together (a platform with many authorizers). Readers waiting for a credential are not held back by it.
+    /// </summary>
+    public double RefreshesPerSecond { get; set; } = 100;
 }

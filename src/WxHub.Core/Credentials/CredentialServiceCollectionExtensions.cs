@@ -34,6 +34,8 @@ public static class CredentialServiceCollectionExtensions
             .Bind(configuration.GetSection(CredentialOptions.SectionName))
             .Validate(o => o.MinimumLifetime >= TimeSpan.Zero && o.RefreshJitter >= TimeSpan.Zero && o.RefreshMargin - o.RefreshJitter > o.MinimumLifetime,
                 "Credentials: RefreshMargin minus RefreshJitter must exceed MinimumLifetime, so every credential is refreshed before it stops being served.")
+            .Validate(o => o.MaxConcurrentRefreshes >= 1 && o.RefreshesPerSecond > 0,
+                "Credentials: MaxConcurrentRefreshes must be at least 1 and RefreshesPerSecond positive.")
             .ValidateOnStart();
 
         // No request logging: URLs carry AppSecrets and access tokens.
@@ -53,7 +55,9 @@ public static class CredentialServiceCollectionExtensions
         services.AddSingleton<WeChatAccessPoints>();
         services.AddSingleton<WeChatApiClient>();
         services.AddSingleton<ForceRefreshBudget>();
-        services.AddSingleton<CredentialSource>();
+        // Asked in this order: a registered app wins over an authorizer with the same appid.
+        services.AddSingleton<ICredentialSource, AppCredentialSource>();
+        services.AddSingleton<ICredentialSource, TicketSource>();
         services.AddSingleton<CredentialManager>();
         services.AddSingleton<ICredentialProvider>(sp => sp.GetRequiredService<CredentialManager>());
         services.AddSingleton<IAppChangeListener>(sp => sp.GetRequiredService<CredentialManager>());

@@ -1,19 +1,17 @@
 namespace WxHub.Core.Credentials;
 
 /// <summary>
-/// The in-memory state of one credential: the value served, the one refresh allowed in flight, the fault of the last
-/// refresh and the timer of the next one. Only the flight writes <see cref="Fault"/> and the failure count.
+/// The in-memory state of one credential: the value served, the one refresh allowed in flight and the fault of the
+/// last refresh. Its next refresh lives in the <see cref="RefreshScheduler"/>, so a slot holds no timer. Only the
+/// flight writes <see cref="Fault"/>, the failure count and <see cref="EarlyRefresh"/>.
 /// </summary>
-internal sealed class CredentialSlot(CredentialKey key) : IDisposable
+internal sealed class CredentialSlot(CredentialKey key)
 {
     private readonly Lock _gate = new();
     private Task? _loading;
     private RefreshFlight? _flight;
-    private ITimer? _timer;
-    private Action<CredentialSlot>? _onTimer;
     private StoredCredential? _current;
-    private DateTimeOffset? _nextRefreshAt;
-    private bool _retired;
+    private volatile bool _retired;
 
     public CredentialKey Key => key;
 
@@ -23,14 +21,15 @@ internal sealed class CredentialSlot(CredentialKey key) : IDisposable
 
     public int ConsecutiveFailures { get; set; }
 
+    /// <summary>How much earlier than the margin the source allows the next refresh to be spread (<see cref="FetchResult.EarlyRefresh"/>).</summary>
+    public TimeSpan EarlyRefresh { get; set; }
+
+    /// <summary>Set when the account was removed or revoked: a flight still running must not store or schedule again.</summary>
+    public bool Retired => _retired;
+
     public bool Refreshing
     {
         get { lock (_gate) return _flight is { Task.IsCompleted: false }; }
-    }
-
-    public DateTimeOffset? NextRefreshAt
-    {
-        get { lock (_gate) return _nextRefreshAt; }
     }
 
     /// <summary>Runs <paramref name="load"/> once for the life of the slot; later callers get the same task.</summary>
@@ -54,42 +53,7 @@ internal sealed class CredentialSlot(CredentialKey key) : IDisposable
     /// <summary>Takes a credential read from the store unless a refresh already published a value.</summary>
     public void Adopt(StoredCredential stored) => Interlocked.CompareExchange(ref _current, stored, null);
 
-    public void ScheduleRefresh(TimeProvider time, DateTimeOffset at, Action<CredentialSlot> refresh)
-    {
-        lock (_gate)
-        {
-            if (_retired) return;
-            _timer ??= time.CreateTimer(static state => ((CredentialSlot)state!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-            _onTimer = refresh;
-            _nextRefreshAt = at;
-            var due = at - time.GetUtcNow();
-            _timer.Change(due > TimeSpan.Zero ? due : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
-        }
-    }
-
-    private void OnTimer()
-    {
-        Action<CredentialSlot>? refresh;
-        lock (_gate)
-        {
-            _nextRefreshAt = null;
-            refresh = _onTimer;
-        }
-        refresh?.Invoke(this);
-    }
-
-    /// <summary>Stops the timer for good: a flight still running cannot schedule again.</summary>
-    public void Dispose()
-    {
-        lock (_gate)
-        {
-            _retired = true;
-            _timer?.Dispose();
-            _timer = null;
-            _onTimer = null;
-            _nextRefreshAt = null;
-        }
-    }
+    public void Retire() => _retired = true;
 }
 
 /// <summary>A refresh in progress, what started it and, for an invalidation, the value it replaces.</summary>

@@ -9,4 +9,10 @@ public interface ICredentialStore
     Task SaveAsync(StoredCredential credential, CancellationToken cancellationToken = default);
 
     Task DeleteAsync(CredentialKey key, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Every stored credential's key and expiry, without decrypting any value: the start-up schedule of a hub with
+    /// many authorizers is built from this one read.
+    /// </summary>
+    Task<IReadOnlyList<CredentialExpiry>> ListExpiriesAsync(CancellationToken cancellationToken = default);
 }

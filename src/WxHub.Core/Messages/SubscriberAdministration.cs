@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using WxHub.Core.Apps;
+using WxHub.Core.Components;
 
 namespace WxHub.Core.Messages;
 
@@ -7,7 +8,7 @@ namespace WxHub.Core.Messages;
 public sealed record SubscriberRequest(string? Url, string? Secret, IReadOnlyList<string>? Events, string? Mode);
 
 /// <summary>Adds, lists and removes an app's subscribers, validating input once for every front end.</summary>
-public sealed partial class SubscriberAdministration(ISubscriberStore store, IAppStore apps, TimeProvider time)
+public sealed partial class SubscriberAdministration(ISubscriberStore store, AccountDirectory accounts, TimeProvider time)
 {
     /// <summary>The shortest subscriber secret accepted: it keys an HMAC, so it must not be guessable.</summary>
     public const int MinSecretLength = 16;
@@ -16,7 +17,7 @@ public sealed partial class SubscriberAdministration(ISubscriberStore store, IAp
 
     public async Task<AdminResult<Subscriber>> AddAsync(string appid, SubscriberRequest request, CancellationToken cancellationToken = default)
     {
-        if (await apps.GetAsync(appid, cancellationToken) is null) return NotFound(appid);
+        if (!await accounts.KnowsAsync(appid, cancellationToken)) return NotFound(appid);
         if (!Uri.TryCreate(request.Url, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
             return Fail("invalid_url", "'url' must be an absolute http:// or https:// URL where the business service takes deliveries.");
         if (request.Secret is null || request.Secret.Length < MinSecretLength || request.Secret.Length > 256)
@@ -35,7 +36,7 @@ public sealed partial class SubscriberAdministration(ISubscriberStore store, IAp
     }
 
     public async Task<AdminResult<IReadOnlyList<Subscriber>>> ListAsync(string appid, CancellationToken cancellationToken = default) =>
-        await apps.GetAsync(appid, cancellationToken) is null
+        !await accounts.KnowsAsync(appid, cancellationToken)
             ? AdminResult<IReadOnlyList<Subscriber>>.Fail("app_not_found", NotFound(appid).Message!)
             : AdminResult<IReadOnlyList<Subscriber>>.Ok(await store.ListAsync(appid, cancellationToken));
 
@@ -55,7 +56,7 @@ public sealed partial class SubscriberAdministration(ISubscriberStore store, IAp
         return known;
     }
 
-    private static AdminResult<Subscriber> NotFound(string appid) => Fail("app_not_found", AppAdministration.NotFound(appid).Message!);
+    private static AdminResult<Subscriber> NotFound(string appid) => Fail("app_not_found", AccountDirectory.NotFoundMessage(appid));
 
     private static AdminResult<Subscriber> Fail(string error, string message) => AdminResult<Subscriber>.Fail(error, message);
 

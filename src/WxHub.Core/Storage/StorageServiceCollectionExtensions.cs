@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using WxHub.Core.Access;
 using WxHub.Core.Apps;
 using WxHub.Core.Coordination;
+using WxHub.Core.Components;
 using WxHub.Core.Credentials;
 using WxHub.Core.Identity;
 using WxHub.Core.Messages;
@@ -63,6 +64,8 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<ICallbackStore, SqlCallbackStore>();
         services.AddSingleton<IOutboxStore, SqlOutboxStore>();
         services.AddSingleton<ILeaseStore, SqlLeaseStore>();
+        services.AddSingleton<IComponentStore, SqlComponentStore>();
+        services.AddSingleton<IAuthorizerStore, SqlAuthorizerStore>();
         services.AddSingleton<ApiKeyAuthenticator>();
         services.AddSingleton<IOAuthStore, SqlOAuthStore>();
         services.AddSingleton<IOAuthGrantStore, SqlOAuthGrantStore>();

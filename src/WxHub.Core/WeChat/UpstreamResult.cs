@@ -47,3 +47,11 @@ public sealed class UpstreamResult
 
     public static UpstreamResult Fail(UpstreamFailureKind kind, int? errcode, string detail) => new(null, new UpstreamFailure(kind, errcode, detail));
 }
+
+/// <summary>The outcome of one logical call to WeChat that answers more than a credential: WeChat's answer, or why there is none.</summary>
+public sealed record WeChatCall<T>(T? Answer, UpstreamFailure? Failure) where T : class
+{
+    [MemberNotNullWhen(true, nameof(Answer))]
+    [MemberNotNullWhen(false, nameof(Failure))]
+    public bool Succeeded => Answer is not null;
+}

@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.Options;
 using WxHub.Core.Diagnostics;
 using WxHub.Protocol.Errors;
@@ -51,6 +52,21 @@ public sealed class WeChatApiClient(
         Func<Uri, HttpRequestMessage> request,
         CancellationToken cancellationToken)
     {
+        var call = await SendAsync(appid, endpoint, request, WeChatApiJsonContext.Default.CredentialAnswer, cancellationToken);
+        if (!call.Succeeded) return UpstreamResult.Fail(call.Failure.Kind, call.Failure.ErrCode, call.Failure.Detail);
+        return read(call.Answer) is { } issued
+            ? UpstreamResult.Success(issued)
+            : UpstreamResult.Fail(UpstreamFailureKind.MalformedAnswer, null, $"WeChat's answer to {endpoint} said success but lacked the credential or expires_in.");
+    }
+
+    /// <summary>
+    /// One logical call to WeChat: counted against <paramref name="appid"/>'s daily budget for the endpoint, failed over
+    /// across the access points, repeated with backoff while WeChat says -1, and on success read as
+    /// <typeparamref name="T"/>. The credential and third-party platform calls all go through here.
+    /// </summary>
+    public async Task<WeChatCall<T>> SendAsync<T>(
+        string appid, string endpoint, Func<Uri, HttpRequestMessage> request, JsonTypeInfo<T> answer, CancellationToken cancellationToken) where T : class
+    {
         var settings = options.Value;
         var delay = settings.BusyRetryDelay;
         for (var attempt = 0; ; attempt++)
@@ -59,15 +75,15 @@ public sealed class WeChatApiClient(
                 ? null
                 : $"WxHub has used today's budget of {settings.DailyQuotas.For(endpoint)} calls to {endpoint} for {appid} and stops here so WeChat never answers 45009.",
                 cancellationToken);
-            if (delivery.Refusal is not null) return UpstreamResult.Fail(UpstreamFailureKind.QuotaSpent, null, delivery.Refusal);
-            if (delivery.Body is null) return UpstreamResult.Fail(UpstreamFailureKind.Unreachable, null, delivery.Problem!);
+            if (delivery.Refusal is not null) return new(null, new UpstreamFailure(UpstreamFailureKind.QuotaSpent, null, delivery.Refusal));
+            if (delivery.Body is null) return new(null, new UpstreamFailure(UpstreamFailureKind.Unreachable, null, delivery.Problem!));
 
             var status = delivery.Status;
             if (status.IsSuccess)
             {
-                return Read(delivery.Body) is { } answer && read(answer) is { } issued
-                    ? UpstreamResult.Success(issued)
-                    : UpstreamResult.Fail(UpstreamFailureKind.MalformedAnswer, null, $"WeChat's answer to {endpoint} said success but lacked the credential or expires_in.");
+                return Read(delivery.Body, answer) is { } value
+                    ? new(value, null)
+                    : new(null, new UpstreamFailure(UpstreamFailureKind.MalformedAnswer, null, $"WeChat's answer to {endpoint} said success but is not the expected JSON."));
             }
             metrics.UpstreamError(endpoint, status.ErrCode);
             if (status.ErrCode == WeChatErrorCodes.SystemBusy && attempt < settings.BusyRetries)
@@ -77,15 +93,15 @@ public sealed class WeChatApiClient(
                 continue;
             }
             if (status.ErrCode == WeChatErrorCodes.DailyQuotaExceeded) quota.MarkSpent(appid, endpoint);
-            return UpstreamResult.Fail(UpstreamFailureKind.WeChatError, status.ErrCode, status.ErrMsg ?? "");
+            return new(null, new UpstreamFailure(UpstreamFailureKind.WeChatError, status.ErrCode, status.ErrMsg ?? ""));
         }
     }
 
-    private static CredentialAnswer? Read(byte[] body)
+    private static T? Read<T>(byte[] body, JsonTypeInfo<T> type) where T : class
     {
         try
         {
-            return JsonSerializer.Deserialize(body, WeChatApiJsonContext.Default.CredentialAnswer);
+            return JsonSerializer.Deserialize(body, type);
         }
         catch (JsonException)
         {

@@ -67,8 +67,27 @@ public sealed class WeChatDailyQuotas
     [Range(1, long.MaxValue)]
     public long StableTokenForceRefresh { get; set; } = 20;
 
+    /// <summary><c>api_component_token</c> per platform; WeChat documents no limit, and a token lives two hours.</summary>
+    [Range(1, long.MaxValue)]
+    public long ComponentToken { get; set; } = 2_000;
+
+    /// <summary><c>api_authorizer_token</c> per authorizer (counted against the authorizer's appid).</summary>
+    [Range(1, long.MaxValue)]
+    public long AuthorizerToken { get; set; } = 2_000;
+
+    /// <summary>
+    /// Every other platform call (pre-auth codes, api_query_auth, authorizer info and list, api_start_push_ticket), per
+    /// platform and endpoint: a platform signing up many accounts a day needs room.
+    /// </summary>
+    [Range(1, long.MaxValue)]
+    public long ComponentApi { get; set; } = 100_000;
+
     public long For(string endpoint) => endpoint switch
     {
+        WeChatEndpoints.ComponentToken => ComponentToken,
+        WeChatEndpoints.AuthorizerToken => AuthorizerToken,
+        WeChatEndpoints.StartPushTicket or WeChatEndpoints.CreatePreAuthCode or WeChatEndpoints.QueryAuth
+            or WeChatEndpoints.GetAuthorizerInfo or WeChatEndpoints.GetAuthorizerList => ComponentApi,
         WeChatEndpoints.Token => Token,
         WeChatEndpoints.StableToken => StableToken,
         WeChatEndpoints.GetTicket => Ticket,

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using WxHub.Emulator.Apps;
 using WxHub.Emulator.Control;
+using WxHub.Emulator.Credentials;
 using WxHub.Emulator.Hosting;
 using WxHub.Emulator.Json;
 using WxHub.Emulator.Pushes;
@@ -17,6 +18,7 @@ internal sealed class ComponentControl(EmulatorState state, ComponentAuthorizati
         routes.MapControl("GET", "/__emulator/components/{component_appid}", Get);
         routes.MapControl("POST", "/__emulator/components/{component_appid}/authorize", http => ChangeAsync(http, grant: true));
         routes.MapControl("POST", "/__emulator/components/{component_appid}/unauthorize", http => ChangeAsync(http, grant: false));
+        routes.MapControl("POST", "/__emulator/components/{component_appid}/authorizers", SeedAsync);
     }
 
     /// <summary>Registers (or reconfigures) a platform; a new one gets its first ticket push at once.</summary>
@@ -78,6 +80,30 @@ internal sealed class ComponentControl(EmulatorState state, ComponentAuthorizati
         return ControlHttp.Json(new AuthorizeResult(code, await push), EmulatorJson.Default.AuthorizeResult);
     }
 
+    /// <summary>Makes <c>count</c> official accounts authorize the platform at once, silently: no codes, no pushes (benchmarks).</summary>
+    private async Task<IResult> SeedAsync(HttpContext http)
+    {
+        var request = await ControlHttp.ReadAsync(http, EmulatorJson.Default.SeedAuthorizersRequest);
+        if (request.Count is not (>= 1 and <= 1_000_000)) throw ControlProblem.BadRequest("invalid_count", "count must be 1 to 1000000.");
+        var prefix = request.Prefix ?? "wxseed";
+        lock (state.Gate)
+        {
+            var component = Component(http);
+            var now = state.Now;
+            for (var i = 0; i < request.Count; i++)
+            {
+                var appId = $"{prefix}{i:D10}";
+                if (!state.Apps.ContainsKey(appId))
+                {
+                    state.Apps[appId] = new AppConfig(appId, CredentialBook.Base64Url(24), AppType.OfficialAccount, $"gh_{appId}", appId, null, null, null,
+                        PushMode.Plaintext, IpAllowList.Everyone, null, null, new Dictionary<string, int>());
+                }
+                component.Authorizations[appId] = new Authorization(appId, "refreshtoken@@@" + CredentialBook.Base64Url(36), now);
+            }
+            return ControlHttp.Json(new SeedAuthorizersResult(component.Authorizations.Count), EmulatorJson.Default.SeedAuthorizersResult);
+        }
+    }
+
     private ComponentState Component(HttpContext http)
     {
         var id = ControlHttp.Route(http, "component_appid");
@@ -115,6 +141,7 @@ internal sealed class ComponentControl(EmulatorState state, ComponentAuthorizati
             interval,
             r.MessageUrl,
             whitelist,
-            AppRegistrar.TtlOf(r.TokenTtlSeconds));
+            AppRegistrar.TtlOf(r.TokenTtlSeconds),
+            r.RotateRefreshTokens ?? false);
     }
 }

@@ -77,7 +77,11 @@ internal sealed class ComponentEndpoints(EmulatorState state, ApiGuard guard, Co
             EmulatorJson.Default.QueryAuthBody);
     }
 
-    /// <summary>A new authorizer token per call (previous one overlaps 5 minutes); the refresh token stays the same.</summary>
+    /// <summary>
+    /// A new authorizer token per call (previous one overlaps 5 minutes). The refresh token stays the same, as observed
+    /// of WeChat, unless the platform was registered with <c>rotate_refresh_tokens</c>: then each call issues a new one
+    /// and the one presented stops working.
+    /// </summary>
     private IResult AuthorizerToken(ApiCall call)
     {
         var request = call.ReadJson(EmulatorJson.Default.AuthorizerTokenRequest);
@@ -86,6 +90,8 @@ internal sealed class ComponentEndpoints(EmulatorState state, ApiGuard guard, Co
         var authorization = component.Authorizations[app.AppId];
         if (request.AuthorizerRefreshToken is null || !ApiGuard.SecretsEqual(authorization.RefreshToken, request.AuthorizerRefreshToken))
             throw new WeChatError(WeChatErrors.AuthorizerRefreshTokenInvalid);
+        if (component.Config.RotateRefreshTokens)
+            component.Authorizations[app.AppId] = authorization = authorization with { RefreshToken = "refreshtoken@@@" + CredentialBook.Base64Url(36) };
         var token = IssueAuthorizerToken(component, app);
         return WeChatResults.Json(
             new AuthorizerTokenBody(token.Value, token.SecondsLeft(state.Now), authorization.RefreshToken),

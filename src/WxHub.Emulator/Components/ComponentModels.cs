@@ -92,7 +92,8 @@ internal sealed record ComponentRegistration(
     int? TicketIntervalSeconds,
     string? MessageUrl,
     IReadOnlyList<string>? IpWhitelist,
-    int? TokenTtlSeconds);
+    int? TokenTtlSeconds,
+    bool? RotateRefreshTokens = null);
 
 internal sealed record ComponentView(
     [property: JsonPropertyName("component_appid")] string ComponentAppId,
@@ -102,5 +103,10 @@ internal sealed record ComponentView(
     IReadOnlyList<string> Authorizers);
 
 internal sealed record AuthorizeRequest([property: JsonPropertyName("appid")] string? AppId);
+
+/// <summary>Many accounts authorizing at once, without pushes (benchmarks): apps <c>{prefix}{n}</c> are made as needed.</summary>
+internal sealed record SeedAuthorizersRequest(int? Count, string? Prefix);
+
+internal sealed record SeedAuthorizersResult(int Authorizers);
 
 internal sealed record AuthorizeResult(string? AuthorizationCode, Pushes.PushResult Push);

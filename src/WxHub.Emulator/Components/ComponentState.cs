@@ -14,7 +14,8 @@ internal sealed record ComponentConfig(
     TimeSpan? TicketInterval,
     string? MessageUrl,
     IpAllowList IpWhitelist,
-    TimeSpan? TokenTtl)
+    TimeSpan? TokenTtl,
+    bool RotateRefreshTokens)
 {
     public PushIdentity Identity => new(Token, Key, ComponentAppId);
 

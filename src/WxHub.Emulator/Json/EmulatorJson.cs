@@ -69,6 +69,8 @@ namespace WxHub.Emulator.Json;
 [JsonSerializable(typeof(ComponentRegistration))]
 [JsonSerializable(typeof(ComponentView))]
 [JsonSerializable(typeof(AuthorizeRequest))]
+[JsonSerializable(typeof(SeedAuthorizersRequest))]
+[JsonSerializable(typeof(SeedAuthorizersResult))]
 [JsonSerializable(typeof(AuthorizeResult))]
 [JsonSerializable(typeof(PushMessageRequest))]
 [JsonSerializable(typeof(PushResult))]

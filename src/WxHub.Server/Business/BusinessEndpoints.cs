@@ -102,11 +102,11 @@ public static class BusinessEndpoints
                 BusinessJsonContext.Default.TicketView)
             : FaultResult(lookup.Fault);
 
-    private static long SecondsLeft(StoredCredential credential, TimeProvider time) =>
+    internal static long SecondsLeft(StoredCredential credential, TimeProvider time) =>
         (long)Math.Floor((credential.ExpiresAt - time.GetUtcNow()).TotalSeconds);
 
     /// <summary>The credential cannot be had now: 503, with WeChat's errcode and what an operator should do.</summary>
-    private static IResult FaultResult(CredentialFault fault) =>
+    internal static IResult FaultResult(CredentialFault fault) =>
         ApiErrors.Create(fault.Error == CredentialFault.AppNotFound ? StatusCodes.Status404NotFound : StatusCodes.Status503ServiceUnavailable,
             fault.Error, fault.Message, fault.ErrCode);
 

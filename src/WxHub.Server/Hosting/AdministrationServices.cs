@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using WxHub.Core.Access;
 using WxHub.Core.Apps;
 using WxHub.Core.Credentials;
+using WxHub.Core.Components;
 using WxHub.Core.Messages;
 using WxHub.Core.Storage;
 
@@ -17,6 +18,8 @@ public static class AdministrationServices
         services.AddSingleton<KeyAdministration>();
         services.AddSingleton<SubscriberAdministration>();
         services.AddSingleton<CredentialReport>();
+        services.AddSingleton<ComponentAdministration>();
+        services.AddSingleton<AccountDirectory>();
         return services;
     }
 

@@ -4,8 +4,10 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using WxHub.Core.Components;
 using WxHub.Core.Credentials;
 using WxHub.Core.OAuth;
+using WxHub.Server.Components;
 using WxHub.Server.Admin;
 using WxHub.Server.Business;
 using WxHub.Server.Dashboard;
@@ -54,6 +56,9 @@ public static class WxHubApplication
 
         builder.Services.AddWxHubMetricsExport();
         builder.Services.AddWxHubDashboard();
+        builder.Services.AddWxHubComponents(builder.Configuration);
+        builder.Services.AddSingleton<ComponentEventHandler>();
+        builder.Services.AddSingleton<AuthorizationHandler>();
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
@@ -66,6 +71,7 @@ public static class WxHubApplication
         app.MapUserEndpoints();
         app.MapMessageServer();
         app.MapWeChatProxy();
+        app.MapComponents();
         return app;
     }
 }

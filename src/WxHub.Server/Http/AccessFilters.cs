@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using WxHub.Core.Access;
+using WxHub.Core.Components;
 
 namespace WxHub.Server.Http;
 
@@ -21,14 +22,28 @@ public static class AccessFilters
         });
 
     /// <summary>
-    /// Requires an API key allowed to use <paramref name="scope"/> on the route's <c>{appid}</c>. A key that does not name
-    /// the app gets the same 404 as an unknown app, so keys cannot probe which apps exist.
+    /// Requires an API key allowed to use <paramref name="scope"/> on the route's <c>{appid}</c> (an app or an authorizer).
+    /// A key that does not name the app gets the same 404 as an unknown app, so keys cannot probe which apps exist.
     /// </summary>
     public static TBuilder RequireAppAccess<TBuilder>(this TBuilder builder, string scope) where TBuilder : IEndpointConventionBuilder =>
-        builder.RequireKey((key, http) =>
+        builder.RequireKey(async (key, http) =>
         {
             var appid = http.Request.RouteValues["appid"] as string ?? "";
-            return key.Allows(appid, scope) ? null : AppNotFound(appid);
+            return key.Allows(appid, scope) || await AllowsAsAuthorizerAsync(key, appid, scope, http) ? null : AppNotFound(appid);
+        });
+
+    /// <summary>
+    /// Requires an API key allowed to use <paramref name="scope"/> on the route's third-party platform (<c>{component_appid}</c>):
+    /// one naming <c>component:&lt;component_appid&gt;</c>, or <c>*</c>.
+    /// </summary>
+    public static TBuilder RequireComponentAccess<TBuilder>(this TBuilder builder, string scope) where TBuilder : IEndpointConventionBuilder =>
+        builder.RequireKey((key, http) =>
+        {
+            var componentAppid = http.Request.RouteValues["component_appid"] as string ?? "";
+            return ValueTask.FromResult(key.Allows(componentAppid, scope, componentAppid)
+                ? null
+                : ApiErrors.NotFound("component_not_found",
+                    $"No third-party platform '{componentAppid}' is visible to this API key; a key names one as \"{ApiKey.ComponentPrefix}{componentAppid}\"."));
         });
 
     /// <summary>
@@ -36,11 +51,11 @@ public static class AccessFilters
     /// finds with <see cref="ApiKey.Allows"/>).
     /// </summary>
     public static TBuilder RequireApiKey<TBuilder>(this TBuilder builder, string scope) where TBuilder : IEndpointConventionBuilder =>
-        builder.RequireKey((key, _) => key.Scopes.Contains(scope, StringComparer.Ordinal)
+        builder.RequireKey((key, _) => ValueTask.FromResult(key.Scopes.Contains(scope, StringComparer.Ordinal)
             ? null
-            : ApiErrors.Create(StatusCodes.Status403Forbidden, "scope_not_allowed", $"This API key lacks the '{scope}' scope; create a key with it (POST /v1/admin/keys)."));
+            : ApiErrors.Create(StatusCodes.Status403Forbidden, "scope_not_allowed", $"This API key lacks the '{scope}' scope; create a key with it (POST /v1/admin/keys).")));
 
-    private static TBuilder RequireKey<TBuilder>(this TBuilder builder, Func<ApiKey, HttpContext, IResult?> refuse) where TBuilder : IEndpointConventionBuilder =>
+    private static TBuilder RequireKey<TBuilder>(this TBuilder builder, Func<ApiKey, HttpContext, ValueTask<IResult?>> refuse) where TBuilder : IEndpointConventionBuilder =>
         builder.AddEndpointFilter(async (context, next) =>
         {
             var http = context.HttpContext;
@@ -48,13 +63,19 @@ public static class AccessFilters
             var key = await authenticator.AuthenticateAsync(PresentedKey(http.Request), http.RequestAborted);
             if (key is null)
                 return ApiErrors.Unauthorized($"Send a WxHub API key as 'Authorization: Bearer <key>' or '{KeyHeader}: <key>'; keys are created with POST /v1/admin/keys.");
-            if (refuse(key, http) is { } refusal) return refusal;
+            if (await refuse(key, http) is { } refusal) return refusal;
 
             http.Items[ApiKeyItem] = key;
             return await next(context);
         });
 
-    /// <summary>The key that <see cref="RequireAppAccess{TBuilder}"/> or <see cref="RequireApiKey{TBuilder}"/> admitted.</summary>
+    /// <summary>A key naming a platform covers the platform's authorizers; only then is the store asked whose authorizer the appid is.</summary>
+    private static async Task<bool> AllowsAsAuthorizerAsync(ApiKey key, string appid, string scope, HttpContext http) =>
+        key.NamesComponents
+        && await http.RequestServices.GetRequiredService<IAuthorizerStore>().GetAsync(appid, http.RequestAborted) is { } authorizer
+        && key.Allows(appid, scope, authorizer.ComponentAppid);
+
+    /// <summary>The key that <see cref="RequireAppAccess{TBuilder}"/>, <see cref="RequireComponentAccess{TBuilder}"/> or <see cref="RequireApiKey{TBuilder}"/> admitted.</summary>
     public static ApiKey GetApiKey(this HttpContext context) => (ApiKey)context.Items[ApiKeyItem]!;
 
     public static IResult AppNotFound(string appid) =>

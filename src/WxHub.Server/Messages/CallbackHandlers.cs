@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using WxHub.Core.Apps;
 using WxHub.Core.Messages;
 using WxHub.Protocol.Messages;
 
@@ -28,12 +27,15 @@ public sealed partial class CallbackRejections(CallbackMetrics metrics, ILogger<
     private static partial Regex AppidPattern();
 }
 
-/// <summary><c>GET /wechat/callback/{appid}</c>: WeChat checks the server URL by asking for <c>echostr</c> back.</summary>
-public sealed class UrlVerificationHandler(CallbackAuthenticator authenticator, CallbackRejections rejections, CallbackMetrics metrics)
+/// <summary>
+/// <c>GET /wechat/callback/{appid}</c> (and an authorizer's <c>GET /wechat/component/{component_appid}/callback/{appid}</c>):
+/// WeChat checks the server URL by asking for <c>echostr</c> back.
+/// </summary>
+public sealed class UrlVerificationHandler(CallbackRejections rejections, CallbackMetrics metrics)
 {
-    public async Task<IResult> HandleAsync(string appid, HttpRequest request)
+    /// <param name="target">Where the route points, as the <see cref="CallbackAuthenticator"/> checked it.</param>
+    public IResult Handle(string appid, Checked<CallbackTarget> target, HttpRequest request)
     {
-        var target = await authenticator.AuthenticateAsync(appid, request.Query, request.HttpContext.RequestAborted);
         if (target.Rejection is not null) return rejections.Reject(appid, target.Rejection);
         if (CallbackAuthenticator.Parameter(request.Query, "echostr") is not { } echo)
             return rejections.Reject(appid, CallbackRejection.MissingParameter("echostr"));
@@ -43,37 +45,33 @@ public sealed class UrlVerificationHandler(CallbackAuthenticator authenticator, 
 }
 
 /// <summary>
-/// <c>POST /wechat/callback/{appid}</c>: a user message or event. Verified, decrypted, accepted (durably, once), and
-/// answered with the passive reply — encrypted in the AES modes with the key the push came under — or, without one,
-/// "success" (an empty body in safe mode).
+/// <c>POST /wechat/callback/{appid}</c> (and an authorizer's <c>POST /wechat/component/{component_appid}/callback/{appid}</c>):
+/// a user message or event. Verified, decrypted, accepted (durably, once), and answered with the passive reply —
+/// encrypted in the AES modes with the key the push came under — or, without one, "success" (an empty body in safe mode).
 /// </summary>
-public sealed class PushHandler(
-    CallbackAuthenticator authenticator,
-    PushReader reader,
-    CallbackIngress ingress,
-    CallbackRejections rejections,
-    TimeProvider time)
+public sealed class PushHandler(PushReader reader, CallbackIngress ingress, CallbackRejections rejections, TimeProvider time)
 {
-    private const string Acknowledgement = "success";
+    public const string Acknowledgement = "success";
 
-    public async Task<IResult> HandleAsync(string appid, HttpRequest request)
+    /// <param name="checkedTarget">Where the route points, as the <see cref="CallbackAuthenticator"/> checked it.</param>
+    public async Task<IResult> HandleAsync(string appid, Checked<CallbackTarget> checkedTarget, HttpRequest request)
     {
-        var target = await authenticator.AuthenticateAsync(appid, request.Query, request.HttpContext.RequestAborted);
-        if (target.Rejection is not null) return rejections.Reject(appid, target.Rejection);
-        var push = await reader.ReadAsync(target.Value!, request);
+        if (checkedTarget.Rejection is not null) return rejections.Reject(appid, checkedTarget.Rejection);
+        var target = checkedTarget.Value!;
+        var push = await reader.ReadAsync(target, request);
         if (push.Rejection is not null) return rejections.Reject(appid, push.Rejection);
 
-        var reply = await ingress.AcceptAsync(target.Value!, push.Value!);
-        return reply is not null ? Results.Text(Answer(target.Value!.App, push.Value!, reply), "application/xml")
+        var reply = await ingress.AcceptAsync(target, push.Value!);
+        return reply is not null ? Results.Text(Answer(target, push.Value!, reply), "application/xml")
             // Whether WeChat takes a plain "success" in safe mode is not documented; an empty body is acknowledged in every mode.
             : push.Value!.Encryption == CallbackEncryption.Safe ? Results.Text("", "text/plain")
             : Results.Text(Acknowledgement, "text/plain");
     }
 
-    private string Answer(AppRegistration app, Push push, string replyXml) => push.Encryption == CallbackEncryption.Plaintext
+    private string Answer(CallbackTarget target, Push push, string replyXml) => push.Encryption == CallbackEncryption.Plaintext
         ? replyXml
         : EncryptedReply.Build(
-            push.Key!, app.Token!, app.Appid, replyXml,
+            push.Key!, target.Token!, target.ReceiverId, replyXml,
             time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture),
             RandomNumberGenerator.GetString("0123456789", 10));
 }

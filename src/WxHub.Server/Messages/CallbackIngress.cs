@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-using WxHub.Core.Apps;
 using WxHub.Core.Identity;
 using WxHub.Core.Messages;
 using WxHub.Protocol.Messages;
@@ -87,35 +86,61 @@ public sealed partial class CallbackIngress(
     {
         var now = time.GetUtcNow();
         var message = push.Message;
-        var app = target.App;
+        var appid = target.Appid;
         var wanted = target.Subscribers.Where(s => s.Wants(message.MsgType, push.Event)).ToList();
         var sync = wanted.FirstOrDefault(s => s.Mode == SubscriberMode.Sync);
         var callback = new CallbackRecord(
-            MessageIds.Callback(), app.Appid, message.DeduplicationKey, now, message.MsgType, push.Event, message.FromUserName,
+            MessageIds.Callback(), appid, message.DeduplicationKey, now, message.MsgType, push.Event, message.FromUserName,
             push.Encryption, push.Format, DeliveryMessage.Serialize(push, now), sync is null ? CallbackOutcome.Acknowledged : CallbackOutcome.Pending, null, 0);
-        // The sync subscriber's entry starts in flight: this request sends it, the dispatcher must not.
-        var entries = wanted.Select(s => new OutboxEntry(
-            MessageIds.Delivery(), app.Appid, callback.Id, s.Id, s == sync ? DeliveryState.InFlight : DeliveryState.Pending, 0, now, null, now, null)).ToList();
+        var entries = Entries(callback, wanted, sync);
 
         // Every sender is a user of the app: the UnionID directory learns the pair (the unionid comes with a lookup). Both
         // writes are queued together so that they usually share one group commit (recording a sender twice is harmless).
         var accepting = callbacks.AcceptAsync(callback, entries);
-        var seen = directory.RecordAsync([new IdentitySighting(app.Appid, message.FromUserName)]);
+        var seen = string.IsNullOrEmpty(message.FromUserName)
+            ? Task.CompletedTask
+            : directory.RecordAsync([new IdentitySighting(appid, message.FromUserName)]);
         var accepted = await accepting;
         await seen;
         if (!accepted)
         {
             // Accepted before, by an attempt that has finished (or by a process that has since stopped).
-            metrics.Duplicate(app.Appid);
-            return ((await callbacks.RecordDuplicateAsync(app.Appid, message.DeduplicationKey))?.ReplyXml, Task.CompletedTask);
+            metrics.Duplicate(appid);
+            return ((await callbacks.RecordDuplicateAsync(appid, message.DeduplicationKey))?.ReplyXml, Task.CompletedTask);
         }
-        metrics.Accepted(app.Appid);
+        metrics.Accepted(appid);
         if (entries.Count > (sync is null ? 0 : 1)) dispatcher.Wake();
         if (sync is null) return (null, Task.CompletedTask);
 
-        var (outcome, reply) = await AskAsync(app.Appid, sync, new PendingDelivery(entries.Single(e => e.SubscriberId == sync.Id), callback.Message), push);
+        var (outcome, reply) = await AskAsync(appid, sync, new PendingDelivery(entries.Single(e => e.SubscriberId == sync.Id), callback.Message), push);
         return (reply, callbacks.CompleteAsync(callback.Id, outcome, reply));
     }
+
+    /// <summary>
+    /// Hands an event WxHub itself learnt of (a platform's authorization change) to the account's subscribers that want
+    /// it, through the outbox: durable, de-duplicated by <paramref name="deduplicationKey"/>, no reply asked for.
+    /// </summary>
+    public async Task PublishAsync(string appid, IReadOnlyList<Subscriber> subscribers, string deduplicationKey, string msgType, string eventName, string fromUserName, string message)
+    {
+        var now = time.GetUtcNow();
+        var callback = new CallbackRecord(
+            MessageIds.Callback(), appid, deduplicationKey, now, msgType, eventName, fromUserName,
+            CallbackEncryption.Safe, PushFormat.Xml, message, CallbackOutcome.Acknowledged, null, 0);
+        var entries = Entries(callback, subscribers.Where(s => s.Wants(msgType, eventName)).ToList(), sync: null);
+        if (!await callbacks.AcceptAsync(callback, entries))
+        {
+            metrics.Duplicate(appid);
+            return;
+        }
+        metrics.Accepted(appid);
+        if (entries.Count > 0) dispatcher.Wake();
+    }
+
+    /// <summary>One outbox entry per subscriber. The sync subscriber's starts in flight: the request being answered sends it, the dispatcher must not.</summary>
+    private static List<OutboxEntry> Entries(CallbackRecord callback, IReadOnlyList<Subscriber> wanted, Subscriber? sync) =>
+        wanted.Select(s => new OutboxEntry(
+            MessageIds.Delivery(), callback.Appid, callback.Id, s.Id, s == sync ? DeliveryState.InFlight : DeliveryState.Pending, 0,
+            callback.ReceivedAt, null, callback.ReceivedAt, null)).ToList();
 
     private async Task<(CallbackOutcome, string?)> AskAsync(string appid, Subscriber sync, PendingDelivery delivery, Push push)
     {

@@ -18,6 +18,9 @@ public sealed record CallbackRejection(int Status, string Error, string Message)
     public static CallbackRejection AppNotFound() => new(StatusCodes.Status404NotFound, AppNotFoundError,
         "No app with the appid in this URL is registered; register it with POST /v1/admin/apps before pointing WeChat's server URL here.");
 
+    public static CallbackRejection ComponentNotFound() => new(StatusCodes.Status404NotFound, AppNotFoundError,
+        "No third-party platform with the component_appid in this URL is registered; register it with POST /v1/admin/components first.");
+
     public static CallbackRejection NotConfigured(string appid) => new(StatusCodes.Status404NotFound, "callbacks_not_configured",
         $"App '{appid}' has no message server Token; set 'token' (and 'encoding_aes_key' for safe mode) with PATCH /v1/admin/apps/{appid}.");
 
@@ -38,6 +41,9 @@ public sealed record CallbackRejection(int Status, string Error, string Message)
 
     public static CallbackRejection EncryptionNotConfigured(string appid) => new(StatusCodes.Status400BadRequest, "encryption_not_configured",
         $"The push is encrypted but app '{appid}' has no EncodingAESKey; set 'encoding_aes_key' with PATCH /v1/admin/apps/{appid}.");
+
+    public static CallbackRejection EncryptionRequired() => new(StatusCodes.Status400BadRequest, "encryption_required",
+        "A platform's system pushes are always encrypted: 'encrypt_type=aes' and 'msg_signature' are required.");
 
     public static CallbackRejection InvalidMsgSignature() => new(StatusCodes.Status401Unauthorized, "invalid_msg_signature",
         "'msg_signature' does not match the Token, 'timestamp', 'nonce' and the body's Encrypt.");

@@ -3,6 +3,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using WxHub.Core.Messages;
+using WxHub.Protocol.Messages;
 
 namespace WxHub.Server.Messages;
 
@@ -34,6 +35,24 @@ public sealed record DeliveryMessage(
                 message.MsgId?.ToString(CultureInfo.InvariantCulture), receivedAt,
                 push.Encryption.ToString().ToLowerInvariant(), push.Format.ToString().ToLowerInvariant(), message.Fields,
                 push.Format == PushFormat.Xml ? push.Raw : null, push.Format == PushFormat.Json ? push.Raw : null),
+            MessagesJsonContext.Relaxed.DeliveryMessage);
+    }
+
+    /// <summary>The <c>msg_type</c> of a platform's authorization change; <c>event</c> is WeChat's InfoType.</summary>
+    public const string AuthorizationMsgType = "authorization";
+
+    /// <summary>
+    /// A platform's <c>authorized</c>, <c>updateauthorized</c> or <c>unauthorized</c> in the shape of every delivery:
+    /// <c>to_user_name</c> is the platform, <c>from_user_name</c> the account.
+    /// </summary>
+    public static string Serialize(AuthorizationNotification notification, DateTimeOffset receivedAt)
+    {
+        // The authorization code is single-use and already exchanged by WxHub: subscribers do not get it.
+        var fields = notification.Fields.Where(f => f.Key is not ("AuthorizationCode" or "PreAuthCode")).ToDictionary();
+        return JsonSerializer.Serialize(
+            new DeliveryMessage(
+                AuthorizationMsgType, notification.InfoType, notification.AppId, notification.AuthorizerAppid, notification.CreateTime, null, receivedAt,
+                "safe", "xml", fields, null, null),
             MessagesJsonContext.Relaxed.DeliveryMessage);
     }
 }

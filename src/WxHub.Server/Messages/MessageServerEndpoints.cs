@@ -2,7 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using WxHub.Core.Apps;
+using WxHub.Core.Components;
 using WxHub.Core.Messages;
 using WxHub.Server.Admin;
 using WxHub.Server.Http;
@@ -22,8 +22,10 @@ public static class MessageServerEndpoints
 
     public static IEndpointRouteBuilder MapMessageServer(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/wechat/callback/{appid}", (string appid, HttpRequest request, UrlVerificationHandler handler) => handler.HandleAsync(appid, request));
-        endpoints.MapPost("/wechat/callback/{appid}", (string appid, HttpRequest request, PushHandler handler) => handler.HandleAsync(appid, request));
+        endpoints.MapGet("/wechat/callback/{appid}", async (string appid, HttpRequest request, CallbackAuthenticator authenticator, UrlVerificationHandler handler) =>
+            handler.Handle(appid, await authenticator.AuthenticateAsync(appid, request.Query, request.HttpContext.RequestAborted), request));
+        endpoints.MapPost("/wechat/callback/{appid}", async (string appid, HttpRequest request, CallbackAuthenticator authenticator, PushHandler handler) =>
+            await handler.HandleAsync(appid, await authenticator.AuthenticateAsync(appid, request.Query, request.HttpContext.RequestAborted), request));
 
         var app = endpoints.MapGroup("/v1/admin/apps/{appid}").RequireAdmin();
 
@@ -52,15 +54,15 @@ public static class MessageServerEndpoints
             return Results.NoContent();
         });
 
-        app.MapGet("/callbacks", async (string appid, string? limit, IAppStore apps, ICallbackStore callbacks, CancellationToken cancellation) =>
+        app.MapGet("/callbacks", async (string appid, string? limit, AccountDirectory accounts, ICallbackStore callbacks, CancellationToken cancellation) =>
         {
             if (ParseLimit(limit) is not { } count) return InvalidLimit();
-            if (await apps.GetAsync(appid, cancellation) is null) return AppNotFound(appid);
+            if (!await accounts.KnowsAsync(appid, cancellation)) return AppNotFound(appid);
             var recent = await callbacks.ListAsync(appid, count, cancellation);
             return Results.Json(recent.Select(CallbackView.From).ToList(), MessageAdminJsonContext.Default.ListCallbackView);
         });
 
-        app.MapGet("/outbox", async (string appid, string? state, string? limit, IAppStore apps, IOutboxStore outbox, CancellationToken cancellation) =>
+        app.MapGet("/outbox", async (string appid, string? state, string? limit, AccountDirectory accounts, IOutboxStore outbox, CancellationToken cancellation) =>
         {
             if (ParseLimit(limit) is not { } count) return InvalidLimit();
             DeliveryState? only = null;
@@ -70,7 +72,7 @@ public static class MessageServerEndpoints
                     return ApiErrors.BadRequest("invalid_state", "'state' must be \"pending\", \"in_flight\" or \"delivered\"; omit it for all entries.");
                 only = parsed;
             }
-            if (await apps.GetAsync(appid, cancellation) is null) return AppNotFound(appid);
+            if (!await accounts.KnowsAsync(appid, cancellation)) return AppNotFound(appid);
             var entries = await outbox.ListAsync(appid, only, count, cancellation);
             return Results.Json(entries.Select(OutboxEntryView.From).ToList(), MessageAdminJsonContext.Default.ListOutboxEntryView);
         });
@@ -97,5 +99,5 @@ public static class MessageServerEndpoints
 
     private static IResult InvalidLimit() => ApiErrors.BadRequest("invalid_limit", $"'limit' must be a whole number from 1 to {MaxLimit} (default {DefaultLimit}).");
 
-    private static IResult AppNotFound(string appid) => AdminEndpoints.Failure(AppAdministration.NotFound(appid));
+    private static IResult AppNotFound(string appid) => ApiErrors.NotFound("app_not_found", AccountDirectory.NotFoundMessage(appid));
 }

@@ -9,6 +9,9 @@ using WxHub.Server.Http;
 
 namespace WxHub.Server.Messages;
 
+/// <summary>A push body as WeChat meant it: the plaintext (decrypted in the AES modes), its format and protection, and the key that opened it.</summary>
+public sealed record OpenedPush(string Body, PushFormat Format, CallbackEncryption Encryption, EncodingAesKey? Key);
+
 /// <summary>
 /// Turns an authenticated push request into a <see cref="Push"/>: reads the body within its bound, and in the AES modes
 /// checks <c>msg_signature</c>, decrypts with the current or previous EncodingAESKey and checks the receiver id.
@@ -16,6 +19,20 @@ namespace WxHub.Server.Messages;
 public sealed class PushReader(IOptions<MessageServerOptions> options)
 {
     public async Task<Checked<Push>> ReadAsync(CallbackTarget target, HttpRequest request)
+    {
+        var opened = await OpenAsync(target, request);
+        if (opened.Rejection is not null) return opened.Rejection;
+        var (body, format, encryption, key) = opened.Value!;
+        var xml = AsXml(body, format, out var rejection);
+        if (xml is null) return rejection!;
+        var parsed = InboundMessage.Parse(xml, options.Value.MaxBodyBytes);
+        return parsed.Succeeded
+            ? new Push(parsed.Value, body, format, encryption, key)
+            : CallbackRejection.Unreadable(parsed.Error, parsed.Detail, options.Value.MaxBodyBytes);
+    }
+
+    /// <summary>Reads and, in the AES modes, verifies and decrypts the body; parsing what it says is the caller's.</summary>
+    public async Task<Checked<OpenedPush>> OpenAsync(CallbackTarget target, HttpRequest request)
     {
         var maxBytes = options.Value.MaxBodyBytes;
         if (await BoundedBody.ReadAsync(request.Body, request.ContentLength, maxBytes, request.HttpContext.RequestAborted) is not { } bytes)
@@ -25,13 +42,13 @@ public sealed class PushReader(IOptions<MessageServerOptions> options)
 
         return CallbackAuthenticator.Parameter(request.Query, "encrypt_type") switch
         {
-            null or "raw" => Parse(body, format, CallbackEncryption.Plaintext, key: null),
+            null or "raw" => new OpenedPush(body, format, CallbackEncryption.Plaintext, null),
             "aes" => Decrypt(target, request.Query, body, format),
             _ => CallbackRejection.UnsupportedEncryptType(),
         };
     }
 
-    private Checked<Push> Decrypt(CallbackTarget target, IQueryCollection query, string body, PushFormat format)
+    private Checked<OpenedPush> Decrypt(CallbackTarget target, IQueryCollection query, string body, PushFormat format)
     {
         if (target.Key is not { } current) return CallbackRejection.EncryptionNotConfigured(target.Appid);
         if (CallbackAuthenticator.Parameter(query, "msg_signature") is not { } msgSignature) return CallbackRejection.MissingParameter("msg_signature");
@@ -42,26 +59,16 @@ public sealed class PushReader(IOptions<MessageServerOptions> options)
         if (envelope.GetValueOrDefault("Encrypt") is not { Length: > 0 } encrypt)
             return CallbackRejection.Unreadable(XmlErrorKind.MissingField, "The element <Encrypt> is missing or empty.", options.Value.MaxBodyBytes);
         // The authenticator already checked both parameters are present.
-        if (!CallbackSignature.VerifyForMessage(msgSignature, target.App.Token!, query["timestamp"].ToString(), query["nonce"].ToString(), encrypt))
+        if (!CallbackSignature.VerifyForMessage(msgSignature, target.Token!, query["timestamp"].ToString(), query["nonce"].ToString(), encrypt))
             return CallbackRejection.InvalidMsgSignature();
 
-        var opened = MessageCrypto.Decrypt(encrypt, target.Appid, current, target.PreviousKey);
+        var opened = MessageCrypto.Decrypt(encrypt, target.ReceiverId, current, target.PreviousKey);
         if (opened.Error == MessageCryptoError.ReceiverIdMismatch) return CallbackRejection.ReceiverMismatch();
         if (!opened.Succeeded) return CallbackRejection.DecryptionFailed(opened.Error.ToString());
 
         // Compatible mode sends the plaintext fields beside Encrypt; only the authenticated, decrypted copy is used.
         var encryption = envelope.ContainsKey("MsgType") ? CallbackEncryption.Compatible : CallbackEncryption.Safe;
-        return Parse(opened.Message!, format, encryption, opened.UsedPreviousKey ? target.PreviousKey : current);
-    }
-
-    private Checked<Push> Parse(string body, PushFormat format, CallbackEncryption encryption, EncodingAesKey? key)
-    {
-        var xml = AsXml(body, format, out var rejection);
-        if (xml is null) return rejection!;
-        var parsed = InboundMessage.Parse(xml, options.Value.MaxBodyBytes);
-        return parsed.Succeeded
-            ? new Push(parsed.Value, body, format, encryption, key)
-            : CallbackRejection.Unreadable(parsed.Error, parsed.Detail, options.Value.MaxBodyBytes);
+        return new OpenedPush(opened.Message!, format, encryption, opened.UsedPreviousKey ? target.PreviousKey : current);
     }
 
     private Checked<IReadOnlyDictionary<string, string>> Fields(string body, PushFormat format)

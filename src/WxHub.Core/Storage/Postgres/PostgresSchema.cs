@@ -190,5 +190,50 @@ internal static class PostgresSchema
             expires_at bigint NOT NULL
         )
         """,
+        // 5: third-party platforms and their authorizers; subscribers and callbacks lose their foreign key to apps.
+        """
+        CREATE TABLE components (
+            component_appid text PRIMARY KEY,
+            secret bytea NOT NULL,
+            token bytea NOT NULL,
+            encoding_aes_key bytea NOT NULL,
+            previous_encoding_aes_key bytea NULL,
+            created_at bigint NOT NULL,
+            updated_at bigint NOT NULL
+        );
+        CREATE TABLE authorizers (
+            appid text PRIMARY KEY,
+            component_appid text NOT NULL,
+            status text NOT NULL,
+            refresh_token bytea NULL,
+            refresh_token_hash bytea NULL,
+            scopes text NOT NULL,
+            name text NULL,
+            account_type text NULL,
+            user_name text NULL,
+            principal_name text NULL,
+            authorized_at bigint NOT NULL,
+            updated_at bigint NOT NULL,
+            revoked_at bigint NULL
+        );
+        CREATE INDEX authorizers_by_component ON authorizers (component_appid, appid);
+        CREATE TABLE authorizer_events (
+            id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            component_appid text NOT NULL,
+            appid text NOT NULL,
+            at bigint NOT NULL,
+            kind text NOT NULL,
+            detail text NULL
+        );
+        CREATE INDEX authorizer_events_by_app ON authorizer_events (appid, id);
+        CREATE TABLE pending_authorizations (
+            id text PRIMARY KEY,
+            component_appid text NOT NULL,
+            appid text NULL,
+            created_at bigint NOT NULL
+        );
+        ALTER TABLE subscribers DROP CONSTRAINT subscribers_appid_fkey;
+        ALTER TABLE callbacks DROP CONSTRAINT callbacks_appid_fkey
+        """,
     ];
 }

@@ -11,6 +11,8 @@ public sealed class SqlAppStore(SqlDatabase database, SecretProtector protector)
     [
         "credentials", "refresh_events", "quota_usage",
         "oauth_pending", "oauth_sign_ins", "oauth_redirect_prefixes", "oauth_grants", "miniprogram_sessions", "user_identities", "follower_backfills",
+        // Subscribers and callbacks may belong to platforms and authorizers too, so no foreign key removes an app's.
+        "callbacks", "subscribers",
     ];
 
     private const string Columns = "appid, type, token_mode, secret, token, encoding_aes_key, previous_encoding_aes_key, created_at, updated_at";

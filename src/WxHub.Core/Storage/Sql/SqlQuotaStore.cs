@@ -2,10 +2,11 @@ using WxHub.Core.Credentials;
 
 namespace WxHub.Core.Storage.Sql;
 
+/// <summary>Every call to WeChat counts one, many at once: the increments are busy writes (on SQLite they share each flush).</summary>
 public sealed class SqlQuotaStore(SqlDatabase database) : IQuotaStore
 {
     public async Task<long> IncrementAsync(string appid, string endpoint, DateOnly day, CancellationToken cancellationToken = default) =>
-        (await database.QueryAsync(
+        (await database.WriteReturningAsync(
             """
             INSERT INTO quota_usage (appid, endpoint, day, calls) VALUES (@appid, @endpoint, @day, 1)
             ON CONFLICT (appid, endpoint, day) DO UPDATE SET calls = quota_usage.calls + 1

@@ -7,8 +7,9 @@ public sealed class SqlRefreshEventStore(SqlDatabase database) : IRefreshEventSt
     /// <summary>Events kept per app; older ones are pruned as new ones arrive.</summary>
     public const int RetainedPerApp = 1000;
 
+    /// <summary>A busy write (every refresh records one): on SQLite it shares a flush with the others.</summary>
     public Task AddAsync(RefreshEvent e, CancellationToken cancellationToken = default) =>
-        database.ExecuteAsync(
+        database.WriteAsync(
             $"""
             INSERT INTO refresh_events (appid, kind, at, reason, outcome, errcode, detail) VALUES (@appid, @kind, @at, @reason, @outcome, @errcode, @detail);
             DELETE FROM refresh_events WHERE appid = @appid AND id <= (SELECT id FROM refresh_events WHERE appid = @appid ORDER BY id DESC LIMIT 1 OFFSET {RetainedPerApp});

@@ -187,5 +187,108 @@ internal static class SqliteSchema
             expires_at INTEGER NOT NULL
         )
         """,
+        // 5: third-party platforms, their authorizers (grants with encrypted refresh tokens and their SHA-256 for
+        // comparing), the grants' audit trail and authorizations being completed. Subscribers and callbacks may now
+        // belong to a platform or an authorizer, not only to an app, so they lose their foreign key to apps (an app's
+        // removal deletes them itself). SQLite drops a foreign key only by rebuilding the table; the outbox, which
+        // refers to both, is rebuilt with them, so that no cascade from the old tables touches its rows.
+        """
+        CREATE TABLE components (
+            component_appid TEXT PRIMARY KEY,
+            secret BLOB NOT NULL,
+            token BLOB NOT NULL,
+            encoding_aes_key BLOB NOT NULL,
+            previous_encoding_aes_key BLOB NULL,
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL
+        );
+        CREATE TABLE authorizers (
+            appid TEXT PRIMARY KEY,
+            component_appid TEXT NOT NULL,
+            status TEXT NOT NULL,
+            refresh_token BLOB NULL,
+            refresh_token_hash BLOB NULL,
+            scopes TEXT NOT NULL,
+            name TEXT NULL,
+            account_type TEXT NULL,
+            user_name TEXT NULL,
+            principal_name TEXT NULL,
+            authorized_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL,
+            revoked_at INTEGER NULL
+        );
+        CREATE INDEX authorizers_by_component ON authorizers (component_appid, appid);
+        CREATE TABLE authorizer_events (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            component_appid TEXT NOT NULL,
+            appid TEXT NOT NULL,
+            at INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            detail TEXT NULL
+        );
+        CREATE INDEX authorizer_events_by_app ON authorizer_events (appid, id);
+        CREATE TABLE pending_authorizations (
+            id TEXT PRIMARY KEY,
+            component_appid TEXT NOT NULL,
+            appid TEXT NULL,
+            created_at INTEGER NOT NULL
+        );
+        CREATE TABLE subscribers_v5 (
+            id TEXT PRIMARY KEY,
+            appid TEXT NOT NULL,
+            url TEXT NOT NULL,
+            secret BLOB NOT NULL,
+            events TEXT NOT NULL,
+            mode TEXT NOT NULL,
+            created_at INTEGER NOT NULL
+        );
+        CREATE TABLE callbacks_v5 (
+            id TEXT PRIMARY KEY,
+            appid TEXT NOT NULL,
+            dedup_key TEXT NOT NULL,
+            received_at INTEGER NOT NULL,
+            msg_type TEXT NOT NULL,
+            event TEXT NULL,
+            from_user TEXT NOT NULL,
+            encryption TEXT NOT NULL,
+            format TEXT NOT NULL,
+            message TEXT NOT NULL,
+            outcome TEXT NOT NULL,
+            reply_xml TEXT NULL,
+            duplicates INTEGER NOT NULL DEFAULT 0,
+            UNIQUE (appid, dedup_key)
+        );
+        CREATE TABLE outbox_v5 (
+            id TEXT PRIMARY KEY,
+            appid TEXT NOT NULL,
+            callback_id TEXT NOT NULL REFERENCES callbacks_v5 (id) ON DELETE CASCADE,
+            subscriber_id TEXT NOT NULL REFERENCES subscribers_v5 (id) ON DELETE CASCADE,
+            state TEXT NOT NULL,
+            attempts INTEGER NOT NULL,
+            next_attempt_at INTEGER NOT NULL,
+            last_error TEXT NULL,
+            created_at INTEGER NOT NULL,
+            delivered_at INTEGER NULL
+        );
+        INSERT INTO subscribers_v5 (id, appid, url, secret, events, mode, created_at) SELECT id, appid, url, secret, events, mode, created_at FROM subscribers ORDER BY rowid;
+        INSERT INTO callbacks_v5 (id, appid, dedup_key, received_at, msg_type, event, from_user, encryption, format, message, outcome, reply_xml, duplicates)
+            SELECT id, appid, dedup_key, received_at, msg_type, event, from_user, encryption, format, message, outcome, reply_xml, duplicates FROM callbacks ORDER BY rowid;
+        INSERT INTO outbox_v5 (id, appid, callback_id, subscriber_id, state, attempts, next_attempt_at, last_error, created_at, delivered_at)
+            SELECT id, appid, callback_id, subscriber_id, state, attempts, next_attempt_at, last_error, created_at, delivered_at FROM outbox ORDER BY rowid;
+        DROP TABLE outbox;
+        DROP TABLE callbacks;
+        DROP TABLE subscribers;
+        ALTER TABLE subscribers_v5 RENAME TO subscribers;
+        ALTER TABLE callbacks_v5 RENAME TO callbacks;
+        ALTER TABLE outbox_v5 RENAME TO outbox;
+        CREATE INDEX subscribers_by_app ON subscribers (appid, created_at);
+        CREATE UNIQUE INDEX subscribers_one_sync_per_app ON subscribers (appid) WHERE mode = 'Sync';
+        CREATE INDEX callbacks_by_app ON callbacks (appid, received_at);
+        CREATE INDEX callbacks_by_age ON callbacks (received_at);
+        CREATE INDEX outbox_due ON outbox (state, next_attempt_at);
+        CREATE INDEX outbox_by_app ON outbox (appid, created_at);
+        CREATE INDEX outbox_by_callback ON outbox (callback_id);
+        CREATE INDEX outbox_by_subscriber ON outbox (subscriber_id)
+        """,
     ];
 }

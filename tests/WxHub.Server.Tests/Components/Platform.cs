@@ -1,0 +1,138 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.WebUtilities;
+using WxHub.Protocol.Crypto;
+using WxHub.Server.Tests.Credentials;
+using WxHub.Testing;
+
+namespace WxHub.Server.Tests.Components;
+
+/// <summary>
+/// A third-party platform registered both in the emulator (WeChat's side, pushing to WxHub's event URL) and in WxHub,
+/// on a <see cref="HubFixture"/>, with helpers that act as the merchant's administrator and as business code.
+/// </summary>
+public sealed class Platform
+{
+    public const string Appid = "wxcomponent0000001";
+    public const string Secret = "componentsecret0123456789abcdef";
+    public const string Token = "platformtoken42";
+
+    private readonly EncodingAesKey _key = WxHub.Protocol.Crypto.EncodingAesKey.Generate();
+    private readonly bool _rotateRefreshTokens;
+
+    private Platform(HubFixture hub, bool rotateRefreshTokens)
+    {
+        Hub = hub;
+        _rotateRefreshTokens = rotateRefreshTokens;
+    }
+
+    public HubFixture Hub { get; }
+
+    public string AesKey => _key.Value;
+
+    /// <summary>Registers the platform in WxHub and WeChat and waits until WxHub holds a component token (so the first ticket arrived).</summary>
+    public static async Task<Platform> StartAsync(HubFixture hub, bool rotateRefreshTokens = false)
+    {
+        var platform = new Platform(hub, rotateRefreshTokens);
+        await platform.RegisterInWxHubAsync();
+        await platform.PointWeChatAtWxHubAsync();
+        // The first ticket push is WeChat's answer to the registration: WxHub must have it before anyone asks for a token.
+        await Eventually.True(async () => JsonNode.Parse(await hub.EmulatorClient.GetStringAsync($"/__emulator/pushes?target={Appid}&kind=component_verify_ticket"))!
+            ["pushes"]!.AsArray().Any(p => p!["status"]!.GetValue<string>() == "acknowledged"), "WxHub acknowledged the first ticket push");
+        await platform.ComponentTokenAsync();
+        return platform;
+    }
+
+    public async Task RegisterInWxHubAsync() =>
+        Assert.Equal(HttpStatusCode.Created, (await Hub.Admin.PostAsJsonAsync("/v1/admin/components",
+            new { component_appid = Appid, secret = Secret, token = Token, encoding_aes_key = _key.Value })).StatusCode);
+
+    /// <summary>
+    /// Registers (again) the platform in the emulator with WxHub's current address as its event and message URLs.
+    /// Tickets come on registration and when asked for; the interval is a day, so the tests decide when.
+    /// </summary>
+    public async Task PointWeChatAtWxHubAsync() =>
+        (await Hub.EmulatorClient.PostAsJsonAsync("/__emulator/components", new
+        {
+            component_appid = Appid, secret = Secret, token = Token, encoding_aes_key = _key.Value,
+            event_url = new Uri(Hub.Server.Address, $"/wechat/component/{Appid}/events").ToString(),
+            message_url = new Uri(Hub.Server.Address, $"/wechat/component/{Appid}/callback/$APPID$").ToString(),
+            ticket_interval_seconds = 86_400,
+            rotate_refresh_tokens = _rotateRefreshTokens,
+        })).EnsureSuccessStatusCode();
+
+    /// <summary>An Official Account in WeChat (not registered in WxHub: it reaches WxHub only by authorizing the platform).</summary>
+    public async Task RegisterAccountAsync(string appid, string name) =>
+        (await Hub.EmulatorClient.PostAsJsonAsync("/__emulator/apps", new { appid, secret = "account-secret-0123456789", type = "official_account", name }))
+            .EnsureSuccessStatusCode();
+
+    /// <summary>The platform's component token from WxHub's business API, once WxHub has one.</summary>
+    public async Task<string> ComponentTokenAsync()
+    {
+        using var client = await Hub.KeyClientAsync("component:" + Appid);
+        JsonNode? token = null;
+        await Eventually.True(async () =>
+        {
+            using var response = await client.GetAsync($"/v1/components/{Appid}/access-token");
+            if (response.StatusCode != HttpStatusCode.OK) return false;
+            token = JsonNode.Parse(await response.Content.ReadAsStringAsync());
+            return true;
+        }, "WxHub holds a component access token");
+        return token!.Str("component_access_token");
+    }
+
+    /// <summary>
+    /// The administrator's browser: WxHub's authorize link, WeChat's page approved for <paramref name="appid"/>, back to
+    /// WxHub, which answers with the redirect to the business page. Returns that redirect's query.
+    /// </summary>
+    public async Task<Dictionary<string, string>> AuthorizeThroughThePagesAsync(string appid, bool mobile = false)
+    {
+        using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
+        var business = "https://shop.example.com/platform/done?x=1";
+        using var start = await browser.GetAsync(new Uri(Hub.Server.Address,
+            $"/wechat/component/{Appid}/authorize?redirect={Uri.EscapeDataString(business)}&auth_type=1{(mobile ? "&mobile=1" : "")}"));
+        Assert.Equal(HttpStatusCode.Redirect, start.StatusCode);
+        var page = start.Headers.Location!;
+        Assert.Equal(mobile ? "/wxaopen/safe/bindcomponent" : "/cgi-bin/componentloginpage", page.AbsolutePath);
+
+        var approve = new Uri(page.GetLeftPart(UriPartial.Query) + $"&emulator_approve=1&emulator_user=admin&emulator_appid={appid}");
+        using var approved = await browser.GetAsync(approve);
+        Assert.Equal(HttpStatusCode.Redirect, approved.StatusCode);
+        var back = approved.Headers.Location!;
+        Assert.StartsWith(new Uri(Hub.Server.Address, $"/wechat/component/{Appid}/authorized").ToString(), back.ToString());
+
+        using var done = await browser.GetAsync(back);
+        Assert.Equal(HttpStatusCode.Redirect, done.StatusCode);
+        var result = done.Headers.Location!;
+        Assert.StartsWith(business, result.ToString());
+        return QueryHelpers.ParseQuery(result.Query).ToDictionary(p => p.Key, p => p.Value.ToString());
+    }
+
+    /// <summary>An authorization made in WeChat without a browser (the emulator's control API), pushed to WxHub as authorized or updateauthorized.</summary>
+    public async Task AuthorizeByControlAsync(string appid) => await ControlAsync("authorize", appid);
+
+    public async Task UnauthorizeByControlAsync(string appid) => await ControlAsync("unauthorize", appid);
+
+    /// <summary>WeChat takes the token (checked on an API that needs a valid access token).</summary>
+    public async Task<bool> WeChatTakesAsync(string accessToken)
+    {
+        var check = JsonNode.Parse(await Hub.EmulatorClient.GetStringAsync($"/cgi-bin/getcallbackip?access_token={Uri.EscapeDataString(accessToken)}"))!;
+        return check["errcode"] is null || check["errcode"]!.GetValue<int>() == 0;
+    }
+
+    public async Task<JsonNode> AuthorizerAsync(string appid)
+    {
+        using var client = await Hub.KeyClientAsync("component:" + Appid);
+        return await client.GetAsync($"/v1/components/{Appid}/authorizers/{appid}").OkAsync();
+    }
+
+    private async Task ControlAsync(string action, string appid)
+    {
+        var response = await Hub.EmulatorClient.PostAsJsonAsync($"/__emulator/components/{Appid}/{action}", new { appid });
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, body);
+        // The control call answers once the push was delivered; WxHub answered it "success".
+        Assert.Equal("acknowledged", JsonNode.Parse(body)!["push"]!["status"]!.GetValue<string>());
+    }
+}
