@@ -238,6 +238,20 @@ public sealed class ComponentTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_component_token_clears_the_platforms_quota_or_an_authorizers_and_no_one_elses()
+    {
+        await RegisterComponentAsync();
+        var componentToken = await ComponentTokenAsync();
+        await _wx.ControlAsync(HttpMethod.Post, $"/__emulator/components/{ComponentAppId}/authorize", new { appid = "wxoa" });
+
+        Ok(await _wx.PostJsonAsync($"/cgi-bin/clear_quota?access_token={componentToken}", new { appid = ComponentAppId }));
+        Ok(await _wx.PostJsonAsync($"/cgi-bin/clear_quota?access_token={componentToken}", new { appid = "wxoa" }));
+        Error(40013, await _wx.PostJsonAsync($"/cgi-bin/clear_quota?access_token={componentToken}", new { appid = "wxmp" }));
+        Ok(await _wx.PostJsonAsync("/cgi-bin/component/clear_quota/v2", new { component_appid = ComponentAppId, appsecret = ComponentSecret, appid = "wxoa" }));
+        Error(61003, await _wx.PostJsonAsync("/cgi-bin/component/clear_quota/v2", new { component_appid = ComponentAppId, appsecret = ComponentSecret, appid = "wxmp" }));
+    }
+
+    [Fact]
     public async Task A_platform_signs_users_in_for_an_authorizer_and_receives_its_messages()
     {
         await RegisterComponentAsync();

@@ -216,4 +216,16 @@ public sealed class TokenTests : IAsyncLifetime
         var ticket = await quick.GetJsonAsync($"/cgi-bin/ticket/getticket?access_token={String(body, "access_token")}&type=jsapi");
         Assert.Equal(600, Int(ticket, "expires_in"));
     }
+
+    [Fact]
+    public async Task The_network_check_answers_from_loopback()
+    {
+        var token = String(await ClassicAsync(), "access_token");
+        var all = await _wx.PostJsonAsync($"/cgi-bin/callback/check?access_token={token}", new { action = "all", check_operator = "DEFAULT" });
+        Assert.Equal("127.0.0.1", String(all.GetProperty("dns")[0], "ip"));
+        Assert.Equal("0%", String(all.GetProperty("ping")[0], "package_loss"));
+        var dns = await _wx.PostJsonAsync($"/cgi-bin/callback/check?access_token={token}", new { action = "dns", check_operator = "CAP" });
+        Assert.False(dns.TryGetProperty("ping", out _));
+        Error(40097, await _wx.PostJsonAsync($"/cgi-bin/callback/check?access_token={token}", new { action = "trace", check_operator = "CAP" }));
+    }
 }

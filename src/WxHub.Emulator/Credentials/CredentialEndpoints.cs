@@ -25,6 +25,7 @@ internal sealed class CredentialEndpoints(EmulatorState state, ApiGuard guard)
         routes.MapWeChatPost("/cgi-bin/clear_quota/v2", state, ClearQuotaBySecret);
         routes.MapWeChatGet("/cgi-bin/getcallbackip", state, IpList);
         routes.MapWeChatGet("/cgi-bin/get_api_domain_ip", state, IpList);
+        routes.MapWeChatPost("/cgi-bin/callback/check", state, CallbackCheck);
     }
 
     /// <summary>Every call mints a new token; the previous one keeps working for 5 minutes, older ones stop (§1.1, §1.9).</summary>
@@ -78,14 +79,40 @@ internal sealed class CredentialEndpoints(EmulatorState state, ApiGuard guard)
         return WeChatResults.Json(new TicketBody(0, "ok", ticket.Value, ticket.SecondsLeft(state.Now)), EmulatorJson.Default.TicketBody);
     }
 
+    /// <summary>
+    /// An account's token resets that account's quota; a component token (§1.4) resets the platform's own quota or
+    /// an authorizer's. Any other appid in the body gives 40013.
+    /// </summary>
     private IResult ClearQuota(ApiCall call)
     {
-        var account = guard.AccessToken(call);
+        var token = state.Credentials.Find(call.Query("access_token") ?? call.Query("component_access_token"));
+        string[] allowed;
+        if (token?.Kind == CredentialKind.ComponentAccessToken)
+        {
+            var component = guard.ComponentToken(call, token.AppId);
+            allowed = [component.ComponentAppId, .. component.Authorizations.Keys];
+        }
+        else allowed = [guard.AccessToken(call).App.AppId];
+
         var request = call.ReadJson(EmulatorJson.Default.ClearQuotaRequest);
         if (request.AppId is null) throw new WeChatError(WeChatErrors.AppIdMissing);
-        if (request.AppId != account.App.AppId) throw new WeChatError(WeChatErrors.InvalidAppId);
-        state.Quotas.Reset(account.App.AppId, state.Now);
+        if (!allowed.Contains(request.AppId)) throw new WeChatError(WeChatErrors.InvalidAppId);
+        state.Quotas.Reset(request.AppId, state.Now);
         return WeChatResults.Ok();
+    }
+
+    /// <summary>The network check: the emulator resolves and answers from loopback, over one pretend operator.</summary>
+    private IResult CallbackCheck(ApiCall call)
+    {
+        guard.AccessToken(call);
+        var request = call.ReadJson(EmulatorJson.Default.CallbackCheckRequest);
+        if (request.Action is not ("all" or "dns" or "ping") || request.CheckOperator is not ("DEFAULT" or "CHINANET" or "UNICOM" or "CAP"))
+            throw new WeChatError(WeChatErrors.InvalidArgs, "invalid args, action is all, dns or ping and check_operator DEFAULT, CHINANET, UNICOM or CAP");
+        var operatorName = request.CheckOperator == "DEFAULT" ? "UNICOM" : request.CheckOperator;
+        return WeChatResults.Json(new CallbackCheckBody(
+            request.Action == "ping" ? null : [new DnsResult(EmulatorIps[0], operatorName)],
+            request.Action == "dns" ? null : [new PingResult(EmulatorIps[0], operatorName, "0%", "0.100ms")]),
+            EmulatorJson.Default.CallbackCheckBody);
     }
 
     /// <summary>appid and appsecret in the query (as SDKs send them) or in a JSON body (as the newest doc shows).</summary>

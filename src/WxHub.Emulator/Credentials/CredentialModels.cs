@@ -17,3 +17,11 @@ internal sealed record IpListBody(IReadOnlyList<string> IpList);
 internal sealed record ClearQuotaRequest([property: JsonPropertyName("appid")] string? AppId);
 
 internal sealed record ClearQuotaBySecretRequest([property: JsonPropertyName("appid")] string? AppId, string? Appsecret);
+
+internal sealed record CallbackCheckRequest(string? Action, string? CheckOperator);
+
+internal sealed record DnsResult(string Ip, string RealOperator);
+
+internal sealed record PingResult(string Ip, string FromOperator, string PackageLoss, string Time);
+
+internal sealed record CallbackCheckBody(IReadOnlyList<DnsResult>? Dns, IReadOnlyList<PingResult>? Ping);

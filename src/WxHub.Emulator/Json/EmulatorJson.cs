@@ -77,4 +77,6 @@ namespace WxHub.Emulator.Json;
 [JsonSerializable(typeof(PushLogList))]
 [JsonSerializable(typeof(EmulatorSeed))]
 [JsonSerializable(typeof(SeedResult))]
+[JsonSerializable(typeof(CallbackCheckRequest))]
+[JsonSerializable(typeof(CallbackCheckBody))]
 internal sealed partial class EmulatorJson : JsonSerializerContext;
