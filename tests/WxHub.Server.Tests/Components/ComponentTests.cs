@@ -3,6 +3,8 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
 using WxHub.Core.WeChat;
+using WxHub.Protocol.Crypto;
+using WxHub.Protocol.Signatures;
 using WxHub.Server.Tests.Credentials;
 using WxHub.Server.Tests.Messages;
 using WxHub.Testing;
@@ -55,7 +57,11 @@ public sealed class ComponentTests
         var refreshToken = (await AuthorizerListAsync(hub, await platform.ComponentTokenAsync()))[0]!.Str("refresh_token");
         Assert.DoesNotContain(refreshToken, detail.ToJsonString());
         foreach (var file in Directory.GetFiles(hub.DataPath, "wxhub.db*"))
-            Assert.True((await ReadSharedAsync(file)).AsSpan().IndexOf(Encoding.UTF8.GetBytes(refreshToken)) < 0, $"{Path.GetFileName(file)} holds a refresh token in the clear.");
+        {
+            var bytes = await ReadSharedAsync(file);
+            foreach (var secret in new[] { refreshToken, Platform.Secret, platform.AesKey, replaced })
+                Assert.True(bytes.AsSpan().IndexOf(Encoding.UTF8.GetBytes(secret)) < 0, $"{Path.GetFileName(file)} holds a secret in the clear.");
+        }
     }
 
     [Fact]
@@ -142,6 +148,7 @@ public sealed class ComponentTests
         // The moment the new access token is served, the rotated refresh token (and its audit event) is already stored.
         hub.Clock.Advance(TimeSpan.FromHours(2) - TimeSpan.FromMinutes(4));
         await Eventually.True(async () => (await client.AccessTokenAsync(Merchant)).Str("access_token") != first, "the new access token is served");
+        await Eventually.True(async () => await hub.UpstreamCallsAsync(WeChatEndpoints.ComponentToken, Platform.Appid) == 2, "the component token was refreshed ahead of its expiry");
         Assert.Contains((await platform.AuthorizerAsync(Merchant))["events"]!.AsArray(), e => e!.Str("kind") == "refresh_token_rotated");
 
         // After a restart with everything expired, only the stored (rotated) refresh token works: WeChat retired the first.
@@ -233,7 +240,7 @@ public sealed class ComponentTests
 
         // WeChat's check of the URL ($APPID$ filled in) is signed with the platform's Token.
         var timestamp = hub.Clock.GetUtcNow().ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var signature = WxHub.Protocol.Signatures.CallbackSignature.Compute(Platform.Token, timestamp, "n0nce");
+        var signature = CallbackSignature.Compute(Platform.Token, timestamp, "n0nce");
         var url = $"/wechat/component/{Platform.Appid}/callback/{Merchant}?signature={signature}&timestamp={timestamp}&nonce=n0nce";
         Assert.Equal("echo-42", await hub.Server.Client.GetStringAsync(url + "&echostr=echo-42"));
         // Another account's messages are not taken on this platform's behalf.
@@ -287,6 +294,61 @@ public sealed class ComponentTests
         Assert.Equal("invalid_limit", (await client.GetAsync($"/v1/components/{Platform.Appid}/authorizers?limit=0").ErrorAsync(HttpStatusCode.BadRequest)).Str("error"));
         Assert.Equal("invalid_status", (await client.GetAsync($"/v1/components/{Platform.Appid}/authorizers?status=gone").ErrorAsync(HttpStatusCode.BadRequest)).Str("error"));
         Assert.Equal("authorizer_not_found", (await client.GetAsync($"/v1/components/{Platform.Appid}/authorizers/wxnobody").ErrorAsync(HttpStatusCode.NotFound)).Str("error"));
+    }
+
+    [Fact]
+    public async Task Bad_registrations_forged_pushes_and_a_refused_authorization_get_a_code_and_a_message()
+    {
+        await using var hub = await HubFixture.StartAsync();
+        var platform = await Platform.StartAsync(hub);
+
+        foreach (var (body, error) in new (object Body, string Error)[]
+        {
+            (new { component_appid = "wx comp", secret = "s", token = "tok123", encoding_aes_key = platform.AesKey }, "invalid_component_appid"),
+            (new { component_appid = "wxcomp2", token = "tok123", encoding_aes_key = platform.AesKey }, "invalid_secret"),
+            (new { component_appid = "wxcomp2", secret = "s", token = "t", encoding_aes_key = platform.AesKey }, "invalid_token"),
+            (new { component_appid = "wxcomp2", secret = "s", token = "tok123", encoding_aes_key = "short" }, "invalid_encoding_aes_key"),
+        })
+            Assert.Equal(error, (await hub.Admin.PostAsJsonAsync("/v1/admin/components", body).ErrorAsync(HttpStatusCode.BadRequest)).Str("error"));
+        var duplicate = await hub.Admin.PostAsJsonAsync("/v1/admin/components",
+            new { component_appid = Platform.Appid, secret = "s", token = "tok123", encoding_aes_key = platform.AesKey }).ErrorAsync(HttpStatusCode.Conflict);
+        Assert.Equal("component_exists", duplicate.Str("error"));
+        var listed = await hub.Admin.GetStringAsync("/v1/admin/components");
+        Assert.Contains($"/wechat/component/{Platform.Appid}/events", listed);
+        Assert.DoesNotContain(Platform.Secret, listed);
+        Assert.DoesNotContain(platform.AesKey, listed);
+
+        // System pushes: sealed with another key, addressed to another platform, unsigned or unencrypted, or for no platform.
+        var ticket = $"<xml><AppId>{Platform.Appid}</AppId><CreateTime>1</CreateTime><InfoType>component_verify_ticket</InfoType><ComponentVerifyTicket>ticket@@@forged</ComponentVerifyTicket></xml>";
+        Assert.Equal("decryption_failed", (await PushEventAsync(hub, Platform.Appid, MessageCrypto.Encrypt(EncodingAesKey.Generate(), Platform.Appid, ticket))).Error);
+        Assert.Equal("receiver_id_mismatch", (await PushEventAsync(hub, Platform.Appid, MessageCrypto.Encrypt(EncodingAesKey.Parse(platform.AesKey), "wxothercomponent01", ticket))).Error);
+        Assert.Equal("invalid_msg_signature", (await PushEventAsync(hub, Platform.Appid, MessageCrypto.Encrypt(EncodingAesKey.Parse(platform.AesKey), Platform.Appid, ticket), forgeSignature: true)).Error);
+        Assert.Equal("encryption_required", (await PushEventAsync(hub, Platform.Appid, "x", encrypted: false)).Error);
+        Assert.Equal("app_not_found", (await PushEventAsync(hub, "wxnoplatform00001", "x")).Error);
+
+        // The administrator refuses on WeChat's page: the business page hears so.
+        await platform.RegisterAccountAsync(Merchant, "Merchant One");
+        using var browser = Platform.Browser(Platform.DesktopUserAgent);
+        var page = await platform.AuthorizationPageAsync(browser, "redirect=https%3A%2F%2Fshop.example.com%2Fdone");
+        using var declined = await browser.GetAsync(page.GetLeftPart(UriPartial.Query) + "&emulator_approve=0");
+        using var back = await browser.GetAsync(declined.Headers.Location!);
+        Assert.Equal("https://shop.example.com/done?error=access_denied", back.Headers.Location!.GetLeftPart(UriPartial.Query).Split('&')[0]);
+        var direct = await browser.GetAsync(new Uri(hub.Server.Address, $"/wechat/component/{Platform.Appid}/authorized")).ErrorAsync(HttpStatusCode.BadRequest);
+        Assert.Equal("missing_auth_code", direct.Str("error"));
+    }
+
+    /// <summary>A system push to the platform's event URL, signed with its Token; returns the HTTP status and WxHub's error code.</summary>
+    private static async Task<(HttpStatusCode Status, string? Error)> PushEventAsync(HubFixture hub, string componentAppid, string encrypt, bool encrypted = true, bool forgeSignature = false)
+    {
+        var timestamp = hub.Clock.GetUtcNow().ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        const string nonce = "n0nce";
+        var signature = CallbackSignature.Compute(Platform.Token, timestamp, nonce);
+        var msgSignature = forgeSignature ? signature : CallbackSignature.ComputeForMessage(Platform.Token, timestamp, nonce, encrypt);
+        var query = $"signature={signature}&timestamp={timestamp}&nonce={nonce}" + (encrypted ? $"&encrypt_type=aes&msg_signature={msgSignature}" : "");
+        using var response = await hub.Server.Client.PostAsync($"/wechat/component/{componentAppid}/events?{query}",
+            new StringContent($"<xml><AppId><![CDATA[{componentAppid}]]></AppId><Encrypt><![CDATA[{encrypt}]]></Encrypt></xml>", Encoding.UTF8, "text/xml"));
+        Assert.True((int)response.StatusCode is >= 400 and < 500, $"{(int)response.StatusCode}");
+        return (response.StatusCode, JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]?.GetValue<string>());
     }
 
     private static async Task<JsonArray> AuthorizerListAsync(HubFixture hub, string componentToken)

@@ -99,6 +99,7 @@ public sealed class Platform
         var business = "https://shop.example.com/platform/done?x=1";
         var page = await AuthorizationPageAsync(browser, $"redirect={Uri.EscapeDataString(business)}&auth_type=1");
         Assert.Equal(phone ? "/wxaopen/safe/bindcomponent" : "/cgi-bin/componentloginpage", page.AbsolutePath);
+        Assert.Equal("1", QueryHelpers.ParseQuery(page.Query)["auth_type"].ToString());
 
         var approve = new Uri(page.GetLeftPart(UriPartial.Query) + $"&emulator_approve=1&emulator_user=admin&emulator_appid={appid}");
         using var approved = await browser.GetAsync(approve);
