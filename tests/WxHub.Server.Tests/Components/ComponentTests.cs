@@ -69,11 +69,9 @@ public sealed class ComponentTests
     {
         await using var hub = await HubFixture.StartAsync();
         var platform = await Platform.StartAsync(hub);
-        await platform.RegisterAccountAsync(Merchant, "Merchant One");
-        await platform.AuthorizeByControlAsync(Merchant);
+        await platform.AddAuthorizerAsync(Merchant, "Merchant One");
         await using var subscriber = await SubscriberServer.StartAsync();
-        Assert.Equal(HttpStatusCode.Created, (await hub.Admin.PostAsJsonAsync($"/v1/admin/apps/{Merchant}/subscribers",
-            new { url = subscriber.Url, secret = SubscriberServer.Secret, events = new[] { "authorization" } })).StatusCode);
+        await SubscribeAsync(hub, new { url = subscriber.Url, secret = SubscriberServer.Secret, events = new[] { "authorization" } });
         using var client = await hub.KeyClientAsync(Merchant);
         var first = (await client.AccessTokenAsync(Merchant)).Str("access_token");
 
@@ -108,8 +106,7 @@ public sealed class ComponentTests
     {
         await using var hub = await HubFixture.StartAsync();
         var platform = await Platform.StartAsync(hub);
-        await platform.RegisterAccountAsync(Merchant, "Merchant One");
-        await platform.AuthorizeByControlAsync(Merchant);
+        await platform.AddAuthorizerAsync(Merchant, "Merchant One");
         var asked = await hub.UpstreamCallsAsync(WeChatEndpoints.StartPushTicket, Platform.Appid);
 
         // Down for a minute: start-up fetches nothing still valid, and the stored tokens are served.
@@ -139,8 +136,7 @@ public sealed class ComponentTests
     {
         await using var hub = await HubFixture.StartAsync();
         var platform = await Platform.StartAsync(hub, rotateRefreshTokens: true);
-        await platform.RegisterAccountAsync(Merchant, "Merchant One");
-        await platform.AuthorizeByControlAsync(Merchant);
+        await platform.AddAuthorizerAsync(Merchant, "Merchant One");
         using var client = await hub.KeyClientAsync(Merchant);
         var first = (await client.AccessTokenAsync(Merchant)).Str("access_token");
 
@@ -166,8 +162,7 @@ public sealed class ComponentTests
         var platform = await Platform.StartAsync(hub);
         foreach (var appid in new[] { Merchant, Second })
         {
-            await platform.RegisterAccountAsync(appid, appid);
-            await platform.AuthorizeByControlAsync(appid);
+            await platform.AddAuthorizerAsync(appid, appid);
         }
         var asked = await hub.UpstreamCallsAsync(WeChatEndpoints.StartPushTicket, Platform.Appid);
 
@@ -230,12 +225,10 @@ public sealed class ComponentTests
     {
         await using var hub = await HubFixture.StartAsync();
         var platform = await Platform.StartAsync(hub);
-        await platform.RegisterAccountAsync(Merchant, "Merchant One");
-        await platform.AuthorizeByControlAsync(Merchant);
+        await platform.AddAuthorizerAsync(Merchant, "Merchant One");
         await using var subscriber = await SubscriberServer.StartAsync();
         subscriber.Respond = d => Task.FromResult(SubscriberServer.Reply(new { type = "text", content = "re: " + d.Message["fields"]!["Content"] }));
-        Assert.Equal(HttpStatusCode.Created, (await hub.Admin.PostAsJsonAsync($"/v1/admin/apps/{Merchant}/subscribers",
-            new { url = subscriber.Url, secret = SubscriberServer.Secret, mode = "sync" })).StatusCode);
+        await SubscribeAsync(hub, new { url = subscriber.Url, secret = SubscriberServer.Secret, mode = "sync" });
         var openid = await hub.FollowerAsync(Merchant);
 
         // WeChat's check of the URL ($APPID$ filled in) is signed with the platform's Token.
@@ -272,8 +265,7 @@ public sealed class ComponentTests
         var appids = Enumerable.Range(1, 5).Select(i => $"wxmerchant0000010{i}").ToArray();
         foreach (var appid in appids)
         {
-            await platform.RegisterAccountAsync(appid, appid);
-            await platform.AuthorizeByControlAsync(appid);
+            await platform.AddAuthorizerAsync(appid, appid);
         }
         await platform.UnauthorizeByControlAsync(appids[2]);
         using var client = await hub.KeyClientAsync("component:" + Platform.Appid);
@@ -350,6 +342,9 @@ public sealed class ComponentTests
         Assert.True((int)response.StatusCode is >= 400 and < 500, $"{(int)response.StatusCode}");
         return (response.StatusCode, JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]?.GetValue<string>());
     }
+
+    private static async Task SubscribeAsync(HubFixture hub, object subscription) =>
+        Assert.Equal(HttpStatusCode.Created, (await hub.Admin.PostAsJsonAsync($"/v1/admin/apps/{Merchant}/subscribers", subscription)).StatusCode);
 
     private static async Task<JsonArray> AuthorizerListAsync(HubFixture hub, string componentToken)
     {

@@ -67,6 +67,13 @@ public sealed class Platform
         (await Hub.EmulatorClient.PostAsJsonAsync("/__emulator/apps", new { appid, secret = "account-secret-0123456789", type = "official_account", name }))
             .EnsureSuccessStatusCode();
 
+    /// <summary>An Official Account in WeChat that authorizes the platform there (pushed to WxHub as authorized).</summary>
+    public async Task AddAuthorizerAsync(string appid, string name)
+    {
+        await RegisterAccountAsync(appid, name);
+        await AuthorizeByControlAsync(appid);
+    }
+
     /// <summary>The platform's component token from WxHub's business API, once WxHub has one.</summary>
     public async Task<string> ComponentTokenAsync()
     {

@@ -22,8 +22,7 @@ public sealed class ComponentProxyTests : IAsyncLifetime
     {
         _hub = await HubFixture.StartAsync();
         _platform = await Platform.StartAsync(_hub);
-        await _platform.RegisterAccountAsync(Merchant, "Proxy Merchant");
-        await _platform.AuthorizeByControlAsync(Merchant);
+        await _platform.AddAuthorizerAsync(Merchant, "Proxy Merchant");
     }
 
     public async Task DisposeAsync() => await _hub.DisposeAsync();
@@ -55,9 +54,10 @@ public sealed class ComponentProxyTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task An_authorizer_s_call_carries_its_authorizer_token()
+    public async Task An_authorizer_s_call_carries_its_authorizer_token_and_SDKs_fetch_that_token_with_a_platform_key()
     {
-        using var client = await _hub.KeyClientAsync("component:" + Platform.Appid);
+        var key = await _hub.CreateKeyAsync(["component:" + Platform.Appid]);
+        using var client = _hub.Client(key);
         var openid = await _hub.FollowerWithOpenWindowAsync(Merchant);
 
         var sent = await client.PostAsJsonAsync($"/wechat-api/{Merchant}/cgi-bin/message/custom/send", WeChatWorld.Text(openid, "from the platform")).OkAsync();
@@ -68,6 +68,9 @@ public sealed class ComponentProxyTests : IAsyncLifetime
         Assert.Equal(openid, user.Str("openid"));
         // The authorizer token came from the platform (api_query_auth); the account has no secret to fetch one with.
         Assert.Equal(0, await _hub.UpstreamCallsAsync(WeChatEndpoints.StableToken, Merchant));
+        using var sdk = new HttpClient { BaseAddress = _hub.Server.Address };
+        var fetched = await sdk.GetAsync($"/wechat-api/{Merchant}/cgi-bin/token?grant_type=client_credential&appid={Merchant}&secret={key}").OkAsync();
+        Assert.Equal((await client.AccessTokenAsync(Merchant)).Str("access_token"), fetched.Str("access_token"));
     }
 
     [Fact]
