@@ -26,9 +26,9 @@ public sealed class ComponentLoginTests : IAsyncLifetime
     [Fact]
     public async Task An_authorizer_signs_people_in_through_the_platform_without_its_own_secret()
     {
-        // The account is WeChat's, authorized to the platform; WxHub holds no secret of it.
+        // The account is WeChat's, and its administrator authorizes the platform on WeChat's page; WxHub holds no secret of it.
         var oa = await _world.AppAsync("official_account", registerInWxHub: false);
-        await _platform.AuthorizeByControlAsync(oa);
+        Assert.Equal("authorized", (await _platform.AuthorizeThroughThePagesAsync(oa))["status"]);
         var (olga, openids, unionids) = await _world.UserAsync("olga", oa);
         using var key = await _world.Hub.KeyClientAsync("component:" + Platform.Appid);
 
