@@ -255,6 +255,10 @@ public sealed class ComponentTests
         Assert.Equal("4242424242424242", delivery.Message.Str("msg_id"));
         Assert.Equal("safe", delivery.Message.Str("encryption"));
         Assert.True(delivery.IsSignedWith(SubscriberServer.Secret));
+
+        // Once the account revokes the platform, its messages are no longer taken.
+        await platform.UnauthorizeByControlAsync(Merchant);
+        Assert.Equal(HttpStatusCode.NotFound, (await hub.Server.Client.GetAsync(url + "&echostr=echo-43")).StatusCode);
     }
 
     [Fact]
