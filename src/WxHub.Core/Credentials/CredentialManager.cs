@@ -255,8 +255,13 @@ public sealed partial class CredentialManager : ICredentialProvider, IAppChangeL
             // Demand and invalidation wait out a fault's backoff; the scheduled retry is what ends it.
             if (reason != RefreshReason.Schedule && slot.Fault is { } fault && startedAt < fault.RetryAt) return;
 
+            // A background refresh set for a value that another instance has since replaced (the scheduler had started
+            // it before the new value was heard of) is not due: the new value's own refresh is scheduled.
+            if (reason == RefreshReason.Schedule && Servable(slot) is { } fresh && startedAt - fresh.ObtainedAt < _options.Value.MinimumRefreshSpacing) return;
+
             // In a cluster, one instance at a time refreshes; the others take what it stored.
-            await using var turn = _cluster is null ? null : await _cluster.TakeTurnAsync(slot.Key, () => AdoptNewerAsync(slot), cancellationToken);
+            var held = slot.Current;
+            await using var turn = _cluster is null ? null : await _cluster.TakeTurnAsync(slot.Key, () => AdoptNewerAsync(slot, held), cancellationToken);
             if (_cluster is not null && turn is null) return;
 
             FetchResult? fetched = null;
@@ -320,16 +325,19 @@ public sealed partial class CredentialManager : ICredentialProvider, IAppChangeL
     }
 
     /// <summary>
-    /// Takes the stored value when another instance stored one newer than what this one holds and it can be served:
-    /// that instance's refresh stands for this one.
+    /// Whether another instance obtained a value newer than <paramref name="than"/> that can be served — already
+    /// reloaded on its announcement, or found in the store and taken now: its refresh then stands for this one.
     /// </summary>
-    private async Task<bool> AdoptNewerAsync(CredentialSlot slot)
+    private async Task<bool> AdoptNewerAsync(CredentialSlot slot, StoredCredential? than)
     {
+        if (Servable(slot) is { } held && IsNewer(held, than)) return true;
         var stored = await _store.GetAsync(slot.Key, _stopping.Token);
-        if (stored is null || !HasLifetime(stored) || (slot.Current is { } held && stored.ObtainedAt <= held.ObtainedAt)) return false;
+        if (stored is null || !HasLifetime(stored) || !IsNewer(stored, slot.Current)) return false;
         Take(slot, stored);
         return true;
     }
+
+    private static bool IsNewer(StoredCredential credential, StoredCredential? than) => than is null || credential.ObtainedAt > than.ObtainedAt;
 
     /// <summary>
     /// Another instance replaced <paramref name="key"/> (or, for null, may have replaced any): reload what is held.
@@ -352,7 +360,7 @@ public sealed partial class CredentialManager : ICredentialProvider, IAppChangeL
             }
             foreach (var slot in stale)
             {
-                if (!slot.Retired) await AdoptNewerAsync(slot);
+                if (!slot.Retired) await AdoptNewerAsync(slot, slot.Current);
             }
         }
         catch (Exception e) when (e is not OperationCanceledException)
