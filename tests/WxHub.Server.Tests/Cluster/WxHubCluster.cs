@@ -42,7 +42,7 @@ public sealed class WxHubCluster : IAsyncDisposable
         {
             ["WXHUB_STORE"] = "postgres",
             ["WXHUB_CONNECTION"] = connectionString,
-            ["WXHUB_MASTERKEY"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+            ["WXHUB_MASTER_KEY"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
             ["WXHUB_WECHATAPI"] = string.Join(",", AccessPointNames.All.Select(name => emulator.AccessPoints[name])),
         };
         var cluster = new WxHubCluster(emulator, connectionString, environment);
