@@ -7,6 +7,8 @@
 #                                     /tmp) and prints its Npgsql connection string; with OWNER_PID, a watcher stops
 #                                     and removes it once that process is gone, however it ended
 #   throwaway-postgres.sh stop DIR    stops it and removes DIR
+#   throwaway-postgres.sh pause DIR   stops the server (an outage) and keeps DIR
+#   throwaway-postgres.sh resume DIR  starts it again on the same port
 #   throwaway-postgres.sh installed   succeeds when PostgreSQL's server programs are found
 #
 # Exits 3 when PostgreSQL is not installed (./test.sh installs it from Debian's packages).
@@ -51,8 +53,8 @@ start() {
   for attempt in 1 2 3 4 5 6 7 8; do
     port=$((20000 + RANDOM % 40000))
     port_in_use "$port" && continue
-    if as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 -s \
-        -o "-c listen_addresses=127.0.0.1 -p $port -k $dir/sock -c max_connections=300" start >/dev/null; then
+    if run_server "$bin" "$dir" "$port"; then
+      echo "$port" >"$dir/port"
       if [[ -n "$owner" ]]; then
         # Detached and off the caller's pipes, so whoever reads this script's output is not kept waiting.
         setsid bash -c 'while kill -0 "$1" 2>/dev/null; do sleep 2; done; "$2" stop "$3"' watcher "$owner" "$(readlink -f "$0")" "$dir" \
@@ -67,6 +69,23 @@ start() {
   exit 1
 }
 
+run_server() {
+  as_owner "$1/pg_ctl" -D "$2/data" -l "$2/server.log" -w -t 30 -s \
+    -o "-c listen_addresses=127.0.0.1 -p $3 -k $2/sock -c max_connections=300" start >/dev/null
+}
+
+pause() {
+  local bin
+  bin="$(find_bin)"
+  as_owner "$bin/pg_ctl" -D "$1/data" -m fast -w -s stop >/dev/null
+}
+
+resume() {
+  local bin
+  bin="$(find_bin)"
+  run_server "$bin" "$1" "$(cat "$1/port")"
+}
+
 stop() {
   local dir="$1" bin
   if [[ -d "$dir/data" ]] && bin="$(find_bin)"; then
@@ -78,6 +97,8 @@ stop() {
 case "${1:-}" in
   start) start "${2:?folder}" "${3:-}" ;;
   stop) stop "${2:?folder}" ;;
+  pause) pause "${2:?folder}" ;;
+  resume) resume "${2:?folder}" ;;
   installed) find_bin >/dev/null ;;
-  *) echo "usage: $0 start DIR [OWNER_PID] | stop DIR | installed" >&2; exit 2 ;;
+  *) echo "usage: $0 start DIR [OWNER_PID] | stop DIR | pause DIR | resume DIR | installed" >&2; exit 2 ;;
 esac

@@ -31,7 +31,7 @@ internal static class AuthorizerBenchmark
         var concurrency = Option(args, "--concurrency", 64);
         var data = Path.Combine(Path.GetTempPath(), "wxhub-bench-" + Guid.NewGuid().ToString("N"));
         var key = EncodingAesKey.Generate();
-        var port = FreePort();
+        var port = WxHubChild.FreePort();
 
         await using var emulator = await WeChatEmulator.StartAsync(new EmulatorOptions { PushAttempts = 1 });
         using var wechat = new HttpClient { BaseAddress = emulator.BaseUrl, Timeout = TimeSpan.FromMinutes(10) };
@@ -56,18 +56,18 @@ internal static class AuthorizerBenchmark
             // Life 1: the platform is registered, its first ticket arrives, a sync restores every grant and each token is fetched.
             TimeSpan sync, fetch;
             long firstPeak;
-            using (var first = await Child.StartAsync(data, port, settings))
+            using (var first = await WxHubChild.StartAsync(data, port, AdminKey, settings))
             {
                 (await first.Admin.PostAsJsonAsync("/v1/admin/components", new { component_appid = Component, secret = Secret, token = Token, encoding_aes_key = key.Value }))
                     .EnsureSuccessStatusCode();
-                await UntilAsync(async () => (await first.Admin.GetAsync($"/v1/admin/components/{Component}")).IsSuccessStatusCode
+                await WxHubChild.UntilAsync(async () => (await first.Admin.GetAsync($"/v1/admin/components/{Component}")).IsSuccessStatusCode
                     && await CallsAsync(wechat, "/cgi-bin/component/api_component_token") > 0, TimeSpan.FromMinutes(1));
                 await wechat.DeleteAsync("/__emulator/stats");
                 var watch = Stopwatch.StartNew();
                 var report = JsonNode.Parse(await (await first.Admin.PostAsync($"/v1/admin/components/{Component}/sync", null)).Content.ReadAsStringAsync())!;
                 sync = watch.Elapsed;
                 if (report["added"]?.GetValue<int>() != count) throw new InvalidOperationException($"The sync restored {report}, not {count} grants.");
-                await UntilAsync(async () => await CallsAsync(wechat, AuthorizerToken) >= count, TimeSpan.FromMinutes(30));
+                await WxHubChild.UntilAsync(async () => await CallsAsync(wechat, AuthorizerToken) >= count, TimeSpan.FromMinutes(30));
                 fetch = watch.Elapsed - sync;
                 firstPeak = first.PeakBytes();
                 first.Kill();
@@ -77,7 +77,7 @@ internal static class AuthorizerBenchmark
             await wechat.DeleteAsync("/__emulator/stats");
             TimeSpan startup;
             long idlePeak;
-            using (var second = await Child.StartAsync(data, port, settings))
+            using (var second = await WxHubChild.StartAsync(data, port, AdminKey, settings))
             {
                 startup = second.StartedIn;
                 await Task.Delay(TimeSpan.FromSeconds(10));
@@ -95,11 +95,11 @@ internal static class AuthorizerBenchmark
             };
             TimeSpan dueStartup, refresh;
             long refreshPeak;
-            using (var third = await Child.StartAsync(data, port, due))
+            using (var third = await WxHubChild.StartAsync(data, port, AdminKey, due))
             {
                 dueStartup = third.StartedIn;
                 var watch = Stopwatch.StartNew();
-                await UntilAsync(async () => await CallsAsync(wechat, AuthorizerToken) >= count, TimeSpan.FromMinutes(30));
+                await WxHubChild.UntilAsync(async () => await CallsAsync(wechat, AuthorizerToken) >= count, TimeSpan.FromMinutes(30));
                 refresh = watch.Elapsed;
                 refreshPeak = third.PeakBytes();
                 third.Kill();
@@ -158,24 +158,7 @@ internal static class AuthorizerBenchmark
     private static async Task<int> CallsAsync(HttpClient wechat, string path) =>
         JsonNode.Parse(await wechat.GetStringAsync("/__emulator/stats"))!["calls"]?[path]?[Component]?.GetValue<int>() ?? 0;
 
-    private static async Task UntilAsync(Func<Task<bool>> condition, TimeSpan limit)
-    {
-        var watch = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            if (watch.Elapsed > limit) throw new TimeoutException("The benchmark stalled.");
-            await Task.Delay(100);
-        }
-    }
-
     private static string Mib(long bytes) => $"{bytes / 1024.0 / 1024.0:0} MiB";
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private static int Option(string[] args, string name, int fallback)
     {
@@ -184,63 +167,4 @@ internal static class AuthorizerBenchmark
     }
 
     /// <summary><c>wxhub serve</c> in its own process, its peak resident memory read from /proc.</summary>
-    private sealed class Child : IDisposable
-    {
-        private readonly Process _process;
-
-        private Child(Process process, HttpClient admin, TimeSpan startedIn)
-        {
-            _process = process;
-            Admin = admin;
-            StartedIn = startedIn;
-        }
-
-        public HttpClient Admin { get; }
-
-        /// <summary>From spawning the process to its first healthy answer.</summary>
-        public TimeSpan StartedIn { get; }
-
-        public static async Task<Child> StartAsync(string data, int port, IReadOnlyDictionary<string, string> environment)
-        {
-            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "wxhub.dll"), "serve", "--urls", $"http://127.0.0.1:{port}", "--data", data })
-                start.ArgumentList.Add(arg);
-            start.Environment["WXHUB_ADMINKEY"] = AdminKey;
-            foreach (var (name, value) in environment) start.Environment[name] = value;
-            var watch = Stopwatch.StartNew();
-            var process = Process.Start(start)!;
-            process.OutputDataReceived += (_, _) => { };
-            process.ErrorDataReceived += (_, e) => { if (e.Data is { Length: > 0 }) Console.Error.WriteLine($"wxhub: {e.Data}"); };
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            var admin = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromMinutes(10) };
-            admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
-            await UntilAsync(async () =>
-            {
-                if (process.HasExited) throw new InvalidOperationException("wxhub serve exited.");
-                try { return (await admin.GetAsync("/healthz")).IsSuccessStatusCode; }
-                catch (HttpRequestException) { return false; }
-            }, TimeSpan.FromMinutes(2));
-            return new Child(process, admin, watch.Elapsed);
-        }
-
-        /// <summary>VmHWM: the most resident memory the process has used.</summary>
-        public long PeakBytes() =>
-            File.ReadLines($"/proc/{_process.Id}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal)) is { } line
-                ? long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024
-                : 0;
-
-        public void Kill()
-        {
-            _process.Kill();
-            _process.WaitForExit();
-        }
-
-        public void Dispose()
-        {
-            if (!_process.HasExited) Kill();
-            _process.Dispose();
-            Admin.Dispose();
-        }
-    }
 }

@@ -10,6 +10,8 @@ public sealed class PostgresStoreTests : StoreContract
 
     protected override async Task CreateStorageAsync() => _database = await PostgresServer.CreateDatabaseAsync();
 
+    protected override bool Clustered => true;
+
     protected override SqlDatabase OpenDatabase() => new PostgresDatabase(_database!.ConnectionString);
 
     protected override Task DeleteStorageAsync() => Task.CompletedTask;

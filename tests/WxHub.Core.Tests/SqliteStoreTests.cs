@@ -16,6 +16,8 @@ public sealed class SqliteStoreTests : StoreContract
 
     protected override Task CreateStorageAsync() => Task.CompletedTask;
 
+    protected override bool Clustered => false;
+
     protected override SqlDatabase OpenDatabase() => new SqliteDatabase(_data.Path);
 
     protected override Task DeleteStorageAsync()

@@ -73,20 +73,20 @@ public abstract partial class StoreContract
         ]);
         Assert.Equal(T0, await Outbox.NextDueAsync());
 
-        var claimed = Assert.Single(await Outbox.ClaimDueAsync(T0, 10));
+        var claimed = Assert.Single(await Outbox.ClaimDueAsync(T0, 10, T0.AddMinutes(1)));
         Assert.Equal("dl_due", claimed.Entry.Id);
         Assert.Equal("""{"msg_type":"text"}""", claimed.Message);
-        Assert.Empty(await Outbox.ClaimDueAsync(T0, 10));
+        Assert.Empty(await Outbox.ClaimDueAsync(T0, 10, T0.AddMinutes(1)));
 
         await Outbox.MarkFailedAsync("dl_due", T0.AddSeconds(5), "HTTP 503");
         var failed = await Outbox.GetAsync("wx-o", "dl_due");
         Assert.Equal((DeliveryState.Pending, 1, T0.AddSeconds(5), "HTTP 503"), (failed!.State, failed.Attempts, failed.NextAttemptAt, failed.LastError));
-        Assert.Equal(["dl_due"], (await Outbox.ClaimDueAsync(T0.AddSeconds(5), 10)).Select(d => d.Entry.Id));
+        Assert.Equal(["dl_due"], (await Outbox.ClaimDueAsync(T0.AddSeconds(5), 10, T0.AddSeconds(5).AddMinutes(1))).Select(d => d.Entry.Id));
         await Outbox.MarkDeliveredAsync("dl_due", T0.AddSeconds(6));
         Assert.Equal(DeliveryState.Delivered, (await Outbox.GetAsync("wx-o", "dl_due"))!.State);
 
         Assert.Equal(1, await Reopen().Outbox.ReleaseInFlightAsync(T0.AddSeconds(10)));
-        Assert.Equal(["dl_sync"], (await Outbox.ClaimDueAsync(T0.AddSeconds(10), 10)).Select(d => d.Entry.Id));
+        Assert.Equal(["dl_sync"], (await Outbox.ClaimDueAsync(T0.AddSeconds(10), 10, T0.AddSeconds(10).AddMinutes(1))).Select(d => d.Entry.Id));
         Assert.Equal(["dl_due"], (await Outbox.ListAsync("wx-o", DeliveryState.Delivered, 10)).Select(e => e.Id));
     }
 
@@ -96,7 +96,7 @@ public abstract partial class StoreContract
         await Apps.AddAsync(App("wx-r"));
         await Subscribers.AddAsync(Subscriber("wx-r"));
         await Callbacks.AcceptAsync(Callback("wx-r", "1"), [Entry("wx-r", "cb_1", "sub_1", "dl_1"), Entry("wx-r", "cb_1", "sub_1", "dl_2", DeliveryState.InFlight)]);
-        await Outbox.ClaimDueAsync(T0, 10);
+        await Outbox.ClaimDueAsync(T0, 10, T0.AddMinutes(1));
         await Outbox.MarkDeliveredAsync("dl_1", T0);
 
         var replayed = await Outbox.ReplayAsync("wx-r", "dl_1", T0.AddHours(1));
@@ -143,11 +143,39 @@ public abstract partial class StoreContract
         await Callbacks.AcceptAsync(Callback("wx-claims", "1"),
             [.. Enumerable.Range(0, 20).Select(i => Entry("wx-claims", "cb_1", "sub_1", $"dl_{i}", due: T0.AddSeconds(i % 2)))]);
 
-        var claims = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => (i % 2 == 0 ? Opened : Reopen()).Outbox.ClaimDueAsync(T0.AddSeconds(5), 20)));
+        var claims = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => (i % 2 == 0 ? Opened : Reopen()).Outbox.ClaimDueAsync(T0.AddSeconds(5), 20, T0.AddSeconds(5).AddMinutes(1))));
         var claimed = claims.SelectMany(c => c).ToList();
         Assert.Equal(20, claimed.Select(d => d.Entry.Id).Distinct().Count());
         Assert.Equal(20, claimed.Count);
         Assert.All(claimed, d => Assert.Equal(DeliveryState.InFlight, d.Entry.State));
         Assert.Null(await Outbox.NextDueAsync());
+    }
+
+    [Fact]
+    public async Task Entries_in_flight_belong_to_the_instance_that_claimed_them_until_its_claim_lapses()
+    {
+        await Apps.AddAsync(App("wx-own"));
+        await Subscribers.AddAsync(Subscriber("wx-own"));
+        await Callbacks.AcceptAsync(Callback("wx-own", "1"), [Entry("wx-own", "cb_1", "sub_1", "dl_1"), Entry("wx-own", "cb_1", "sub_1", "dl_2")]);
+        Assert.Equal(2, (await Outbox.ClaimDueAsync(T0, 10, T0.AddMinutes(1))).Count);
+        var other = Reopen().Outbox;
+
+        if (!Clustered)
+        {
+            // One process per SQLite store: whatever an earlier process claimed is taken back at once.
+            Assert.Equal(2, await other.ReleaseInFlightAsync(T0.AddSeconds(10)));
+            return;
+        }
+        // Another live instance's claims are left alone; renewed ones outlive their first term, unrenewed ones lapse.
+        Assert.Equal(0, await other.ReleaseInFlightAsync(T0.AddSeconds(10)));
+        Assert.Equal(0, await other.RenewClaimsAsync(["dl_1", "dl_2"], T0.AddMinutes(5)));
+        Assert.Equal(1, await Outbox.RenewClaimsAsync(["dl_1"], T0.AddMinutes(2)));
+        Assert.Equal(1, await other.ReleaseInFlightAsync(T0.AddSeconds(90)));
+        Assert.Equal((DeliveryState.InFlight, DeliveryState.Pending), ((await Outbox.GetAsync("wx-own", "dl_1"))!.State, (await Outbox.GetAsync("wx-own", "dl_2"))!.State));
+
+        // The first instance's late failure of an entry it no longer holds does not disturb the one that took it over.
+        Assert.Equal(["dl_2"], (await other.ClaimDueAsync(T0.AddSeconds(90), 10, T0.AddMinutes(3))).Select(d => d.Entry.Id));
+        await Outbox.MarkFailedAsync("dl_2", T0.AddSeconds(95), "late");
+        Assert.Equal(DeliveryState.InFlight, (await Outbox.GetAsync("wx-own", "dl_2"))!.State);
     }
 }

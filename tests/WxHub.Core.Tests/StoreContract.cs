@@ -68,12 +68,12 @@ public abstract partial class StoreContract : IAsyncLifetime
     }
 
     /// <summary>The stores over a second view of the same storage: what the first wrote must be there.</summary>
-    protected Stores Reopen() => new(OpenAgain(), Protector, Clock);
+    protected Stores Reopen() => new(OpenAgain(), Protector, Clock, WxHubInstance.Start(Clustered));
 
     public async Task InitializeAsync()
     {
         await CreateStorageAsync();
-        _stores = new Stores(OpenAgain(), Protector, Clock);
+        _stores = new Stores(OpenAgain(), Protector, Clock, WxHubInstance.Start(Clustered));
     }
 
     public async Task DisposeAsync()
@@ -82,7 +82,11 @@ public abstract partial class StoreContract : IAsyncLifetime
         await DeleteStorageAsync();
     }
 
-    protected sealed record Stores(SqlDatabase Database, SecretProtector Protector, TimeProvider Time)
+    /// <summary>Whether other instances may share the storage (PostgreSQL), as the server registers it.</summary>
+    protected abstract bool Clustered { get; }
+
+    /// <param name="Instance">Each view is an instance of its own, as each process is.</param>
+    protected sealed record Stores(SqlDatabase Database, SecretProtector Protector, TimeProvider Time, WxHubInstance Instance)
     {
         public IAppStore Apps => new SqlAppStore(Database, Protector);
         public ICredentialStore Credentials => new SqlCredentialStore(Database, Protector);
@@ -91,8 +95,8 @@ public abstract partial class StoreContract : IAsyncLifetime
         public IApiKeyStore Keys => new SqlApiKeyStore(Database);
         public ILeaseStore Leases => new SqlLeaseStore(Database, Time);
         public ISubscriberStore Subscribers => new SqlSubscriberStore(Database, Protector);
-        public ICallbackStore Callbacks => new SqlCallbackStore(Database);
-        public IOutboxStore Outbox => new SqlOutboxStore(Database);
+        public ICallbackStore Callbacks => new SqlCallbackStore(Database, Instance);
+        public IOutboxStore Outbox => new SqlOutboxStore(Database, Instance);
         public IOAuthStore OAuth => new SqlOAuthStore(Database);
         public IOAuthGrantStore Grants => new SqlOAuthGrantStore(Database, Protector);
         public IMiniProgramSessionStore Sessions => new SqlMiniProgramSessionStore(Database, Protector);

@@ -28,6 +28,11 @@ public sealed class ChildServer : IDisposable
 
     public HttpClient Admin { get; }
 
+    /// <summary>The child's process id: part of its instance id, so a test can tell which process holds a lease.</summary>
+    public int ProcessId => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
     /// <param name="environment">More settings as <c>WXHUB_</c> environment variables (e.g. <c>WXHUB_WECHATAPI</c>).</param>
     public static async Task<ChildServer> StartAsync(string data, int port, string adminKey, IReadOnlyDictionary<string, string>? environment = null)
     {

@@ -35,22 +35,42 @@ public static class PostgresServer
         await command.ExecuteNonQueryAsync();
     }
 
+    /// <summary>
+    /// A throwaway server of the test's own, which it may stop and start again (an outage) without disturbing other
+    /// tests: always started here, whatever <c>WXHUB_TEST_POSTGRES</c> says.
+    /// </summary>
+    public static async Task<PrivatePostgresServer> StartPrivateAsync()
+    {
+        var (folder, connectionString) = await StartThrowawayAsync();
+        return new PrivatePostgresServer(folder, connectionString);
+    }
+
     private static async Task<string> FindOrStartAsync()
     {
         if (Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } given) return given;
+        var (folder, connectionString) = await StartThrowawayAsync();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => RunAsync("stop", folder).GetAwaiter().GetResult();
+        return connectionString;
+    }
 
-        var root = RepositoryRoot();
+    private static async Task<(string Folder, string ConnectionString)> StartThrowawayAsync()
+    {
         var folder = Path.Combine(Path.GetTempPath(), "wxhub-pg-" + Guid.NewGuid().ToString("N"));
         // The script also stops the server once this process is gone, should it end without ProcessExit.
-        var (exit, output, errors) = await RunScriptAsync(root, "start", folder, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var (exit, output, errors) = await RunScriptAsync(RepositoryRoot(), "start", folder, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
         if (exit == 3)
             throw new InvalidOperationException(
                 $"These tests need PostgreSQL and it is not installed. Run ./test.sh (it installs PostgreSQL from Debian's packages and starts a throwaway server), or set {Variable} to a server's connection string. {errors.Trim()}");
         if (exit != 0)
             throw new InvalidOperationException($"Could not start a throwaway PostgreSQL server with {Script} (exit {exit}): {errors.Trim()}");
+        return (folder, output.Trim());
+    }
 
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => RunScriptAsync(root, "stop", folder).GetAwaiter().GetResult();
-        return output.Trim();
+    /// <summary>Runs <c>throwaway-postgres.sh</c> with a verb on a server's folder; throws when it fails.</summary>
+    internal static async Task RunAsync(string verb, string folder)
+    {
+        var (exit, _, errors) = await RunScriptAsync(RepositoryRoot(), verb, folder);
+        if (exit != 0) throw new InvalidOperationException($"{Script} {verb} failed (exit {exit}): {errors.Trim()}");
     }
 
     private static async Task<(int Exit, string Output, string Errors)> RunScriptAsync(string root, params string[] arguments)
@@ -93,4 +113,18 @@ public sealed class TestDatabase(string server, string name, string connectionSt
 
     /// <summary>Ends an outage begun with <see cref="CutOffAsync"/>.</summary>
     public Task RestoreAsync() => PostgresServer.ExecuteAsync(server, $"ALTER DATABASE {Name} ALLOW_CONNECTIONS true");
+}
+
+/// <summary>A throwaway PostgreSQL server one test owns: it can be stopped and started again on the same port.</summary>
+public sealed class PrivatePostgresServer(string folder, string connectionString) : IAsyncDisposable
+{
+    public string ConnectionString { get; } = connectionString;
+
+    /// <summary>Stops the server (fast shutdown: connections are cut), as an outage would.</summary>
+    public Task StopAsync() => PostgresServer.RunAsync("pause", folder);
+
+    /// <summary>Starts it again where it was.</summary>
+    public Task StartAsync() => PostgresServer.RunAsync("resume", folder);
+
+    public async ValueTask DisposeAsync() => await PostgresServer.RunAsync("stop", folder);
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using WxHub.Core.Apps;
+using WxHub.Core.Coordination;
 using WxHub.Core.Diagnostics;
 using WxHub.Core.WeChat;
 
@@ -15,7 +16,8 @@ namespace WxHub.Core.Credentials;
 /// held value at once while it has enough lifetime left, refreshes in the background before the last minutes (through
 /// one <see cref="RefreshScheduler"/>), allows one fetch per credential at a time, replaces a reported value only if it
 /// is still current, keeps a valid value when a refresh fails, stores each new value before serving it and records
-/// every attempt. What to call for a credential is up to the <see cref="ICredentialSource"/>s.
+/// every attempt. What to call for a credential is up to the <see cref="ICredentialSource"/>s. On a store shared by a
+/// cluster, those rules hold across instances through <see cref="ClusterRefresh"/>; reads are served from memory alike.
 /// </summary>
 public sealed partial class CredentialManager : ICredentialProvider, IAppChangeListener, IHostedService, IDisposable
 {
@@ -33,6 +35,8 @@ public sealed partial class CredentialManager : ICredentialProvider, IAppChangeL
     private readonly TimeProvider _time;
     private readonly ILogger<CredentialManager> _logger;
     private readonly RefreshScheduler _scheduler;
+    private readonly ClusterRefresh? _cluster;
+    private IDisposable? _listening;
     private int _disposed;
     private volatile bool _started;
 
@@ -44,6 +48,9 @@ public sealed partial class CredentialManager : ICredentialProvider, IAppChangeL
         WxHubMetrics metrics,
         AlertWebhook alerts,
         IOptions<CredentialOptions> options,
+        WxHubInstance instance,
+        ILeaseStore leases,
+        IChangeNotifications notifications,
         TimeProvider time,
         ILogger<CredentialManager> logger)
     {
@@ -57,6 +64,7 @@ public sealed partial class CredentialManager : ICredentialProvider, IAppChangeL
         _time = time;
         _logger = logger;
         _scheduler = new RefreshScheduler(time, options.Value, RefreshScheduledAsync);
+        if (instance.Clustered) _cluster = new ClusterRefresh(leases, notifications, instance, options.Value, time, logger);
     }
 
     /// <summary>Credentials with a background refresh scheduled (for operators and benchmarks).</summary>
@@ -68,6 +76,8 @@ public sealed partial class CredentialManager : ICredentialProvider, IAppChangeL
     /// </summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        // Listening first: a value another instance stores from now on is heard.
+        if (_cluster is not null) _listening = await _cluster.ListenAsync(key => _ = ReloadAsync(key), cancellationToken);
         var now = _time.GetUtcNow();
         var held = new HashSet<CredentialKey>();
         var refreshes = new List<(CredentialKey, DateTimeOffset, RefreshReason)>();
@@ -92,6 +102,7 @@ public sealed partial class CredentialManager : ICredentialProvider, IAppChangeL
 
     public Task StopAsync(CancellationToken cancellationToken)
     {
+        _listening?.Dispose();
         _stopping.Cancel();
         _scheduler.Dispose();
         return Task.CompletedTask;
@@ -195,6 +206,7 @@ public sealed partial class CredentialManager : ICredentialProvider, IAppChangeL
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
+        _listening?.Dispose();
         _stopping.Cancel();
         _scheduler.Dispose();
     }
@@ -242,6 +254,15 @@ public sealed partial class CredentialManager : ICredentialProvider, IAppChangeL
             if (replacing is not null && !IsCurrent(slot, replacing)) return;
             // Demand and invalidation wait out a fault's backoff; the scheduled retry is what ends it.
             if (reason != RefreshReason.Schedule && slot.Fault is { } fault && startedAt < fault.RetryAt) return;
+
+            // A background refresh set for a value that another instance has since replaced (the scheduler had started
+            // it before the new value was heard of) is not due: the new value's own refresh is scheduled.
+            if (reason == RefreshReason.Schedule && Servable(slot) is { } fresh && startedAt - fresh.ObtainedAt < _options.Value.MinimumRefreshSpacing) return;
+
+            // In a cluster, one instance at a time refreshes; the others take what it stored.
+            var held = slot.Current;
+            await using var turn = _cluster is null ? null : await _cluster.TakeTurnAsync(slot.Key, () => AdoptNewerAsync(slot, held), cancellationToken);
+            if (_cluster is not null && turn is null) return;
 
             FetchResult? fetched = null;
             foreach (var source in _sources)
@@ -291,10 +312,61 @@ public sealed partial class CredentialManager : ICredentialProvider, IAppChangeL
         await _store.SaveAsync(credential, cancellationToken); // durable before it is served
         await RecordAsync(new RefreshEvent(slot.Key, _time.GetUtcNow(), reason, RefreshOutcome.Succeeded, null,
             unchanged ? $"{method}: WeChat returned the same value" : method));
+        Take(slot, credential);
+        if (_cluster is not null) await _cluster.AnnounceAsync(slot.Key);
+    }
+
+    private void Take(CredentialSlot slot, StoredCredential credential)
+    {
         slot.Publish(credential);
         slot.Fault = null;
         slot.ConsecutiveFailures = 0;
         ScheduleNext(slot, credential, RefreshReason.Schedule);
+    }
+
+    /// <summary>
+    /// Whether another instance obtained a value newer than <paramref name="than"/> that can be served — already
+    /// reloaded on its announcement, or found in the store and taken now: its refresh then stands for this one.
+    /// </summary>
+    private async Task<bool> AdoptNewerAsync(CredentialSlot slot, StoredCredential? than)
+    {
+        if (Servable(slot) is { } held && IsNewer(held, than)) return true;
+        var stored = await _store.GetAsync(slot.Key, _stopping.Token);
+        if (stored is null || !HasLifetime(stored) || !IsNewer(stored, slot.Current)) return false;
+        Take(slot, stored);
+        return true;
+    }
+
+    private static bool IsNewer(StoredCredential credential, StoredCredential? than) => than is null || credential.ObtainedAt > than.ObtainedAt;
+
+    /// <summary>
+    /// Another instance replaced <paramref name="key"/> (or, for null, may have replaced any): reload what is held.
+    /// Readers go on being served the held value meanwhile; it stays valid at WeChat through the overlap.
+    /// </summary>
+    private async Task ReloadAsync(CredentialKey? key)
+    {
+        try
+        {
+            IEnumerable<CredentialSlot> stale;
+            if (key is { } replaced)
+            {
+                stale = _slots.TryGetValue(replaced, out var slot) ? [slot] : [];
+            }
+            else
+            {
+                // One read of the expiries finds what changed, so a hub with many authorizers decrypts only those.
+                var stored = (await _store.ListExpiriesAsync(_stopping.Token)).ToDictionary(e => e.Key, e => e.ExpiresAt);
+                stale = _slots.Values.Where(s => stored.TryGetValue(s.Key, out var expiresAt) && expiresAt != s.Current?.ExpiresAt).ToList();
+            }
+            foreach (var slot in stale)
+            {
+                if (!slot.Retired) await AdoptNewerAsync(slot, slot.Current);
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogReloadFailed(e);
+        }
     }
 
     private async Task FailAsync(CredentialSlot slot, RefreshReason reason, FetchResult fetched, DateTimeOffset startedAt)
@@ -355,8 +427,9 @@ public sealed partial class CredentialManager : ICredentialProvider, IAppChangeL
         }
     }
 
-    private StoredCredential? Servable(CredentialSlot slot) =>
-        slot.Current is { } current && current.ExpiresAt - _time.GetUtcNow() >= _options.Value.MinimumLifetime ? current : null;
+    private StoredCredential? Servable(CredentialSlot slot) => slot.Current is { } current && HasLifetime(current) ? current : null;
+
+    private bool HasLifetime(StoredCredential credential) => credential.ExpiresAt - _time.GetUtcNow() >= _options.Value.MinimumLifetime;
 
     private CredentialLookup Lookup(CredentialSlot slot) =>
         Servable(slot) is { } held
@@ -378,6 +451,9 @@ public sealed partial class CredentialManager : ICredentialProvider, IAppChangeL
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not load the stored {Key}; it will be fetched from WeChat")]
     private partial void LogLoadFailed(Exception exception, CredentialKey key);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not reload credentials another instance replaced; the held ones are served while valid")]
+    private partial void LogReloadFailed(Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not record a refresh event of {Key}")]
     private partial void LogEventNotRecorded(Exception exception, CredentialKey key);

@@ -36,6 +36,12 @@ public sealed class CredentialOptions
 
     public TimeSpan MaxOperatorBackoff { get; set; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>
+    /// In a cluster, how long an instance's hold on a credential's refresh lasts unless renewed (it is renewed while
+    /// WeChat answers): if the holder dies, another instance takes over within this time. Far above clock skew.
+    /// </summary>
+    public TimeSpan RefreshLease { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Background refreshes running at the same time, across every app, platform and authorizer.</summary>
     public int MaxConcurrentRefreshes { get; set; } = 16;
 

@@ -5,7 +5,10 @@ public enum DeliveryState
     /// <summary>Waiting for <see cref="OutboxEntry.NextAttemptAt"/>.</summary>
     Pending,
 
-    /// <summary>Being sent by this process; a restart puts it back to pending.</summary>
+    /// <summary>
+    /// Being sent by the instance that claimed it, until its claim lapses at <see cref="OutboxEntry.NextAttemptAt"/>
+    /// (the instance renews it while sending): then it is pending again, so an instance that died loses nothing.
+    /// </summary>
     InFlight,
 
     /// <summary>The subscriber answered 2xx.</summary>
@@ -33,8 +36,14 @@ public sealed record PendingDelivery(OutboxEntry Entry, string Message);
 
 public interface IOutboxStore
 {
-    /// <summary>Moves up to <paramref name="limit"/> due pending entries to in-flight and returns them, oldest due first.</summary>
-    Task<IReadOnlyList<PendingDelivery>> ClaimDueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Moves up to <paramref name="limit"/> due pending entries to in-flight, claimed by this instance until
+    /// <paramref name="claimedUntil"/>, and returns them, oldest due first.
+    /// </summary>
+    Task<IReadOnlyList<PendingDelivery>> ClaimDueAsync(DateTimeOffset now, int limit, DateTimeOffset claimedUntil, CancellationToken cancellationToken = default);
+
+    /// <summary>Extends this instance's claims on entries it is still sending; returns how many it still held.</summary>
+    Task<int> RenewClaimsAsync(IReadOnlyCollection<string> ids, DateTimeOffset claimedUntil, CancellationToken cancellationToken = default);
 
     /// <summary>When the earliest pending entry is due, or null when none is pending.</summary>
     Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken = default);
@@ -42,10 +51,17 @@ public interface IOutboxStore
     /// <summary>Counts an attempt that the subscriber acknowledged.</summary>
     Task MarkDeliveredAsync(string id, DateTimeOffset at, CancellationToken cancellationToken = default);
 
-    /// <summary>Counts a failed attempt and puts the entry back to pending until <paramref name="nextAttemptAt"/>.</summary>
+    /// <summary>
+    /// Counts a failed attempt and puts the entry back to pending until <paramref name="nextAttemptAt"/>, unless this
+    /// instance's claim lapsed meanwhile (another instance may be sending it).
+    /// </summary>
     Task MarkFailedAsync(string id, DateTimeOffset nextAttemptAt, string error, CancellationToken cancellationToken = default);
 
-    /// <summary>At start: entries a previous process left in flight become pending and due at <paramref name="now"/>.</summary>
+    /// <summary>
+    /// Entries left in flight become pending and due at <paramref name="now"/>: those whose claim lapsed (the instance
+    /// that claimed them died, or lost the store and so stopped renewing), and on a store that no other instance shares
+    /// every one an earlier process claimed.
+    /// </summary>
     Task<int> ReleaseInFlightAsync(DateTimeOffset now, CancellationToken cancellationToken = default);
 
     Task<OutboxEntry?> GetAsync(string appid, string id, CancellationToken cancellationToken = default);

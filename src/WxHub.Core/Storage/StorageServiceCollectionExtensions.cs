@@ -31,6 +31,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton(_ => new SqliteDatabase(dataDirectory));
         services.AddSingleton<SqlDatabase>(provider => provider.GetRequiredService<SqliteDatabase>());
         services.AddSingleton<IChangeNotifications, InProcessChangeNotifications>();
+        services.AddSingleton(WxHubInstance.Start(clustered: false));
         return services.AddSqlStores();
     }
 
@@ -47,6 +48,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton(_ => new PostgresDatabase(connectionString));
         services.AddSingleton<SqlDatabase>(provider => provider.GetRequiredService<PostgresDatabase>());
         services.AddSingleton<IChangeNotifications, PostgresChangeNotifications>();
+        services.AddSingleton(WxHubInstance.Start(clustered: true));
         return services.AddSqlStores();
     }
 

@@ -136,11 +136,14 @@ public sealed partial class CallbackIngress(
         if (entries.Count > 0) dispatcher.Wake();
     }
 
-    /// <summary>One outbox entry per subscriber. The sync subscriber's starts in flight: the request being answered sends it, the dispatcher must not.</summary>
-    private static List<OutboxEntry> Entries(CallbackRecord callback, IReadOnlyList<Subscriber> wanted, Subscriber? sync) =>
+    /// <summary>
+    /// One outbox entry per subscriber. The sync subscriber's starts in flight, claimed by this instance: the request
+    /// being answered sends it, no dispatcher may.
+    /// </summary>
+    private List<OutboxEntry> Entries(CallbackRecord callback, IReadOnlyList<Subscriber> wanted, Subscriber? sync) =>
         wanted.Select(s => new OutboxEntry(
             MessageIds.Delivery(), callback.Appid, callback.Id, s.Id, s == sync ? DeliveryState.InFlight : DeliveryState.Pending, 0,
-            callback.ReceivedAt, null, callback.ReceivedAt, null)).ToList();
+            s == sync ? callback.ReceivedAt + options.Value.DeliveryClaim : callback.ReceivedAt, null, callback.ReceivedAt, null)).ToList();
 
     private async Task<(CallbackOutcome, string?)> AskAsync(string appid, Subscriber sync, PendingDelivery delivery, Push push)
     {

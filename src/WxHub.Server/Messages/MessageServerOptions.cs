@@ -28,6 +28,12 @@ public sealed class MessageServerOptions
     /// <summary>Outbox deliveries sent at the same time.</summary>
     public int MaxConcurrentDeliveries { get; set; } = 16;
 
+    /// <summary>
+    /// How long an instance's claim on a delivery it sends lasts unless renewed (renewed every third of it while the
+    /// send runs): an instance that dies, or cannot record an outcome, has its deliveries sent by others after this.
+    /// </summary>
+    public TimeSpan DeliveryClaim { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>How long accepted pushes are kept (for de-duplication and the admin API) once all their deliveries are done.</summary>
     public TimeSpan CallbackRetention { get; set; } = TimeSpan.FromDays(7);
 
@@ -46,6 +52,7 @@ public sealed class MessageServerOptions
         : AppCacheLifetime < TimeSpan.Zero ? "Messages:AppCacheLifetime may not be negative (zero reads the store on every push)."
         : MaxBodyBytes < 1024 ? "Messages:MaxBodyBytes must be at least 1024."
         : MaxConcurrentDeliveries < 1 ? "Messages:MaxConcurrentDeliveries must be at least 1."
+        : DeliveryClaim < TimeSpan.FromSeconds(1) ? "Messages:DeliveryClaim must be at least a second."
         : CallbackRetention < TimeSpan.FromMinutes(1) ? "Messages:CallbackRetention must be at least a minute (WeChat retries for about 15 s)."
         : null;
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -8,8 +9,10 @@ namespace WxHub.Server.Messages;
 
 /// <summary>
 /// Delivers the outbox: claims due entries, sends them (a few at a time), and records each attempt; failures come back
-/// after an exponential, capped wait on the injected clock, until a subscriber acknowledges with 2xx. At start it
-/// takes back what a previous process left in flight, so an accepted message is delivered even across a crash.
+/// after an exponential, capped wait on the injected clock, until a subscriber acknowledges with 2xx. Entries in flight
+/// are claimed in this instance's name and the claims of those it is still sending are renewed; it takes back entries
+/// whose claim lapsed (another instance died, or this one could not record an outcome) and, on a store of its own,
+/// whatever a previous process left in flight, so an accepted message is delivered even across a crash.
 /// </summary>
 public sealed partial class OutboxDispatcher(
     IOutboxStore outbox,
@@ -26,6 +29,8 @@ public sealed partial class OutboxDispatcher(
 
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly CancellationTokenSource _stopping = new();
+    // The entries this instance is sending, whose claims it renews until their outcome is recorded.
+    private readonly ConcurrentDictionary<string, byte> _sending = new(StringComparer.Ordinal);
     private int _running;
 
     /// <summary>Asks the dispatcher to look at the outbox now (an entry was added, replayed or came due).</summary>
@@ -39,6 +44,7 @@ public sealed partial class OutboxDispatcher(
     /// </summary>
     public async Task<DeliveryAttempt> DeliverAsync(Subscriber subscriber, PendingDelivery delivery, bool replyExpected)
     {
+        _sending[delivery.Entry.Id] = 0;
         var attempt = await client.SendAsync(subscriber, delivery, replyExpected, _stopping.Token);
         metrics.Delivery(delivery.Entry.Appid, attempt.Acknowledged);
         _ = RecordAsync(subscriber, delivery.Entry, attempt);
@@ -60,16 +66,15 @@ public sealed partial class OutboxDispatcher(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var nextPrune = time.GetUtcNow();
-        var released = false;
+        var nextUpkeep = time.GetUtcNow();
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                if (!released)
+                if (time.GetUtcNow() >= nextUpkeep)
                 {
-                    var count = await outbox.ReleaseInFlightAsync(time.GetUtcNow(), stoppingToken);
-                    if (count > 0) LogReleased(count);
-                    released = true;
+                    await KeepClaimsAsync(stoppingToken);
+                    nextUpkeep = time.GetUtcNow() + options.Value.DeliveryClaim / 3;
                 }
                 if (time.GetUtcNow() >= nextPrune)
                 {
@@ -81,13 +86,18 @@ public sealed partial class OutboxDispatcher(
                 DateTimeOffset? nextDue = null;
                 if (free > 0)
                 {
-                    var due = await outbox.ClaimDueAsync(time.GetUtcNow(), free, stoppingToken);
-                    foreach (var delivery in due) _ = RunAsync(delivery);
+                    var due = await outbox.ClaimDueAsync(time.GetUtcNow(), free, time.GetUtcNow() + options.Value.DeliveryClaim, stoppingToken);
+                    foreach (var delivery in due)
+                    {
+                        _sending[delivery.Entry.Id] = 0;
+                        _ = RunAsync(delivery);
+                    }
                     if (due.Count == free) continue;
                     nextDue = await outbox.NextDueAsync(stoppingToken);
                 }
                 // With every slot busy, a finishing delivery wakes the loop.
-                await WaitAsync(nextDue is { } d && d < nextPrune ? d : free > 0 ? nextPrune : null, stoppingToken);
+                var wake = nextPrune < nextUpkeep ? nextPrune : nextUpkeep;
+                await WaitAsync(nextDue is { } d && d < wake ? d : wake, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -108,6 +118,15 @@ public sealed partial class OutboxDispatcher(
         }
     }
 
+    /// <summary>Renews the claims of what this instance sends and takes back entries whose claim lapsed.</summary>
+    private async Task KeepClaimsAsync(CancellationToken stoppingToken)
+    {
+        var now = time.GetUtcNow();
+        await outbox.RenewClaimsAsync([.. _sending.Keys], now + options.Value.DeliveryClaim, stoppingToken);
+        var count = await outbox.ReleaseInFlightAsync(now, stoppingToken);
+        if (count > 0) LogReleased(count);
+    }
+
     private async Task RecordAsync(Subscriber subscriber, OutboxEntry entry, DeliveryAttempt attempt)
     {
         try
@@ -126,6 +145,11 @@ public sealed partial class OutboxDispatcher(
         catch (Exception e)
         {
             LogRecordFailed(e, entry.Id);
+        }
+        finally
+        {
+            // Recorded, or not recordable: either way no longer renewed, so an unrecorded entry is sent again.
+            _sending.TryRemove(entry.Id, out _);
         }
     }
 
@@ -150,14 +174,18 @@ public sealed partial class OutboxDispatcher(
             // A removed subscriber takes its entries with it; there is nothing left to send.
             if (await subscribers.GetAsync(delivery.Entry.SubscriberId, _stopping.Token) is { } subscriber)
                 await DeliverAsync(subscriber, delivery, replyExpected: false);
+            else
+                _sending.TryRemove(delivery.Entry.Id, out _);
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {
-            // Shutting down: the entry stays in flight and the next start sends it again.
+            // Shutting down: the entry stays in flight and is sent again once its claim lapses.
+            _sending.TryRemove(delivery.Entry.Id, out _);
         }
         catch (Exception e)
         {
             LogRecordFailed(e, delivery.Entry.Id);
+            _sending.TryRemove(delivery.Entry.Id, out _);
         }
         finally
         {
@@ -171,12 +199,12 @@ public sealed partial class OutboxDispatcher(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery {DeliveryId} of app {Appid} to subscriber {SubscriberId} failed (attempt {Attempt}): {Error}; retrying in {Wait}.")]
     private partial void LogDeliveryFailed(string appid, string deliveryId, string subscriberId, int attempt, string? error, TimeSpan wait);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Took back {Count} outbox entries left in flight by the previous process; they are sent again.")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Took back {Count} outbox entries left in flight by a process that stopped or could not record them; they are sent again.")]
     private partial void LogReleased(int count);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The outbox could not be read or updated; trying again shortly.")]
     private partial void LogStoreFailed(Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Delivery {DeliveryId} could not be sent or its outcome recorded; it stays in flight and the next start sends it again.")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Delivery {DeliveryId} could not be sent or its outcome recorded; it is sent again once its claim lapses.")]
     private partial void LogRecordFailed(Exception exception, string deliveryId);
 }

@@ -235,5 +235,7 @@ internal static class PostgresSchema
         ALTER TABLE subscribers DROP CONSTRAINT subscribers_appid_fkey;
         ALTER TABLE callbacks DROP CONSTRAINT callbacks_appid_fkey
         """,
+        // 6: the instance that claimed an outbox entry in flight (its next_attempt_at is then when the claim lapses).
+        "ALTER TABLE outbox ADD COLUMN claimed_by text NULL",
     ];
 }

@@ -1,9 +1,10 @@
 using System.Data.Common;
+using WxHub.Core.Coordination;
 using WxHub.Core.Messages;
 
 namespace WxHub.Core.Storage.Sql;
 
-public sealed class SqlCallbackStore(SqlDatabase database) : ICallbackStore
+public sealed class SqlCallbackStore(SqlDatabase database, WxHubInstance instance) : ICallbackStore
 {
     private const string Columns = "id, appid, dedup_key, received_at, msg_type, event, from_user, encryption, format, message, outcome, reply_xml, duplicates";
 
@@ -24,7 +25,9 @@ public sealed class SqlCallbackStore(SqlDatabase database) : ICallbackStore
             }
             foreach (var entry in deliveries)
             {
-                await using var command = transaction.Command($"INSERT INTO outbox ({SqlOutboxStore.Columns}) VALUES ({SqlOutboxStore.Values})", SqlOutboxStore.Parameters(entry));
+                await using var command = transaction.Command(
+                    $"INSERT INTO outbox ({SqlOutboxStore.Columns}, claimed_by) VALUES ({SqlOutboxStore.Values}, @claimed_by)",
+                    [.. SqlOutboxStore.Parameters(entry), ("@claimed_by", entry.State == DeliveryState.InFlight ? instance.Id : null)]);
                 await command.ExecuteNonQueryAsync();
             }
             return true;

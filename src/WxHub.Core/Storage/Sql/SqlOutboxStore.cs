@@ -1,9 +1,15 @@
 using System.Data.Common;
+using WxHub.Core.Coordination;
 using WxHub.Core.Messages;
 
 namespace WxHub.Core.Storage.Sql;
 
-public sealed class SqlOutboxStore(SqlDatabase database) : IOutboxStore
+/// <summary>
+/// An entry in flight belongs to the instance in <c>claimed_by</c> until its <c>next_attempt_at</c>: each instance
+/// renews only the claims of what it is sending, so a dead instance's entries, or one whose outcome could not be
+/// recorded, become due again while live instances keep theirs.
+/// </summary>
+public sealed class SqlOutboxStore(SqlDatabase database, WxHubInstance instance) : IOutboxStore
 {
     internal const string Columns = "id, appid, callback_id, subscriber_id, state, attempts, next_attempt_at, last_error, created_at, delivered_at";
     internal const string Values = "@id, @appid, @callback, @subscriber, @state, @attempts, @next, @error, @created, @delivered";
@@ -12,7 +18,7 @@ public sealed class SqlOutboxStore(SqlDatabase database) : IOutboxStore
     private const string InFlight = nameof(DeliveryState.InFlight);
     private const string Delivered = nameof(DeliveryState.Delivered);
 
-    public Task<IReadOnlyList<PendingDelivery>> ClaimDueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default) =>
+    public Task<IReadOnlyList<PendingDelivery>> ClaimDueAsync(DateTimeOffset now, int limit, DateTimeOffset claimedUntil, CancellationToken cancellationToken = default) =>
         database.WriteAsync<IReadOnlyList<PendingDelivery>>(async transaction =>
         {
             List<PendingDelivery> due;
@@ -23,14 +29,16 @@ public sealed class SqlOutboxStore(SqlDatabase database) : IOutboxStore
                 """,
                 ("@now", now.ToUnixMs()), ("@limit", limit)))
             {
-                due = await select.ReadAllAsync(r => new PendingDelivery(Read(r) with { State = DeliveryState.InFlight }, r.GetString(10)), CancellationToken.None);
+                due = await select.ReadAllAsync(r => new PendingDelivery(Read(r) with { State = DeliveryState.InFlight, NextAttemptAt = claimedUntil }, r.GetString(10)), CancellationToken.None);
             }
             // Claimed only if still pending: an instance that selected the same rows at the same time waits for this
             // transaction and then finds them in flight, so each delivery is claimed once cluster-wide.
             var claimed = new List<PendingDelivery>(due.Count);
             foreach (var delivery in due)
             {
-                await using var claim = transaction.Command($"UPDATE outbox SET state = '{InFlight}' WHERE id = @id AND state = '{Pending}'", ("@id", delivery.Entry.Id));
+                await using var claim = transaction.Command(
+                    $"UPDATE outbox SET state = '{InFlight}', claimed_by = @instance, next_attempt_at = @until WHERE id = @id AND state = '{Pending}'",
+                    ("@id", delivery.Entry.Id), ("@instance", instance.Id), ("@until", claimedUntil.ToUnixMs()));
                 if (await claim.ExecuteNonQueryAsync() == 1) claimed.Add(delivery);
             }
             return claimed;
@@ -48,11 +56,25 @@ public sealed class SqlOutboxStore(SqlDatabase database) : IOutboxStore
 
     public Task MarkFailedAsync(string id, DateTimeOffset nextAttemptAt, string error, CancellationToken cancellationToken = default) =>
         database.WriteAsync(
-            $"UPDATE outbox SET state = '{Pending}', attempts = attempts + 1, next_attempt_at = @next, last_error = @error WHERE id = @id",
-            cancellationToken, ("@id", id), ("@next", nextAttemptAt.ToUnixMs()), ("@error", error));
+            $"UPDATE outbox SET state = '{Pending}', attempts = attempts + 1, next_attempt_at = @next, last_error = @error, claimed_by = NULL WHERE id = @id AND state = '{InFlight}' AND claimed_by = @instance",
+            cancellationToken, ("@id", id), ("@next", nextAttemptAt.ToUnixMs()), ("@error", error), ("@instance", instance.Id));
+
+    public async Task<int> RenewClaimsAsync(IReadOnlyCollection<string> ids, DateTimeOffset claimedUntil, CancellationToken cancellationToken = default)
+    {
+        if (ids.Count == 0) return 0;
+        var names = ids.Select((_, i) => $"@id{i}").ToList();
+        return await database.WriteAsync(
+            $"UPDATE outbox SET next_attempt_at = @until WHERE state = '{InFlight}' AND claimed_by = @instance AND id IN ({string.Join(", ", names)})",
+            cancellationToken, [("@until", claimedUntil.ToUnixMs()), ("@instance", instance.Id), .. ids.Select((id, i) => (names[i], (object?)id))]);
+    }
 
     public Task<int> ReleaseInFlightAsync(DateTimeOffset now, CancellationToken cancellationToken = default) =>
-        database.WriteAsync($"UPDATE outbox SET state = '{Pending}', next_attempt_at = @now WHERE state = '{InFlight}'", cancellationToken, ("@now", now.ToUnixMs()));
+        database.WriteAsync(
+            $"""
+            UPDATE outbox SET state = '{Pending}', next_attempt_at = @now, claimed_by = NULL
+            WHERE state = '{InFlight}' AND (next_attempt_at <= @now OR claimed_by IS NULL{(instance.Clustered ? "" : " OR claimed_by <> @instance")})
+            """,
+            cancellationToken, ("@now", now.ToUnixMs()), ("@instance", instance.Id));
 
     public async Task<OutboxEntry?> GetAsync(string appid, string id, CancellationToken cancellationToken = default) =>
         (await database.QueryAsync($"SELECT {Columns} FROM outbox WHERE appid = @appid AND id = @id", Read, cancellationToken, ("@appid", appid), ("@id", id))).SingleOrDefault();

@@ -290,5 +290,7 @@ internal static class SqliteSchema
         CREATE INDEX outbox_by_callback ON outbox (callback_id);
         CREATE INDEX outbox_by_subscriber ON outbox (subscriber_id)
         """,
+        // 6: the instance that claimed an outbox entry in flight (its next_attempt_at is then when the claim lapses).
+        "ALTER TABLE outbox ADD COLUMN claimed_by TEXT NULL",
     ];
 }
