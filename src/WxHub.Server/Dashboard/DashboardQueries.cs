@@ -105,9 +105,10 @@ public sealed class DashboardQueries(
 
     private async Task<AccountView> AccountAsync(string appid, CredentialKind always, CancellationToken cancellationToken)
     {
+        // A failing credential stays "failing" while it is retried: the operator still has something to fix.
         var live = manager.GetStatus(appid);
         var rows = (await report.AccountAsync(appid, always, cancellationToken))
-            .Select(row => live.Any(status => status.Key == row.Key && status.Refreshing) ? row with { State = CredentialState.Refreshing } : row)
+            .Select(row => row.State != CredentialState.Failing && live.Any(status => status.Key == row.Key && status.Refreshing) ? row with { State = CredentialState.Refreshing } : row)
             .ToList();
         var budgets = api.Value.DailyQuotas;
         var used = await quotas.ListDayAsync(appid, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime), cancellationToken);
