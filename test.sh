@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every test. Installs what the tests need first (PostgreSQL from Debian's packages) and starts a throwaway
+# Runs every test. Installs what the tests need first (PostgreSQL and Chromium from Debian's packages) and starts a throwaway
 # PostgreSQL server for them, then builds once and runs each test project, writing one TRX file per project to
 # artifacts/test-results (read by .ci/run). The server and its folder are removed at exit, whatever happened.
 set -uo pipefail
@@ -9,13 +9,17 @@ results="$root/artifacts/test-results"
 rm -rf "$results"
 mkdir -p "$results"
 
-# PostgreSQL: installed once per machine, when initdb/pg_ctl are not found (on PATH or under /usr/lib/postgresql).
-if ! tests/throwaway-postgres.sh installed; then
-  echo "test.sh: installing PostgreSQL from Debian's packages"
+# Debian's packages the tests need, installed once per machine: PostgreSQL when initdb/pg_ctl are not found (on PATH
+# or under /usr/lib/postgresql), Chromium (/usr/bin/chromium, driven by the browser tests) when it is missing.
+missing=()
+tests/throwaway-postgres.sh installed || missing+=(postgresql)
+[[ -x /usr/bin/chromium ]] || missing+=(chromium)
+if (( ${#missing[@]} )); then
+  echo "test.sh: installing ${missing[*]} from Debian's packages"
   if [[ $EUID -eq 0 ]]; then sudo=(); else sudo=(sudo); fi
   if ! { "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
-         "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; }; then
-    echo "test.sh: could not install PostgreSQL (apt-get install postgresql)" >&2
+         "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null; }; then
+    echo "test.sh: could not install ${missing[*]} (apt-get install ${missing[*]})" >&2
     exit 1
   fi
 fi

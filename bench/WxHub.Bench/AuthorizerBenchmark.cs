@@ -23,6 +23,7 @@ internal static class AuthorizerBenchmark
     private const string Secret = "bench-component-secret";
     private const string Token = "benchtoken";
     private const string AuthorizerToken = "/cgi-bin/component/api_authorizer_token";
+    private const string Prefix = "wxbench";
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -41,7 +42,7 @@ internal static class AuthorizerBenchmark
             event_url = $"http://127.0.0.1:{port}/wechat/component/{Component}/events", ticket_interval_seconds = 86_400,
         })).EnsureSuccessStatusCode();
         var seeding = Stopwatch.StartNew();
-        (await wechat.PostAsJsonAsync($"/__emulator/components/{Component}/authorizers", new { count, prefix = "wxbench" })).EnsureSuccessStatusCode();
+        (await wechat.PostAsJsonAsync($"/__emulator/components/{Component}/authorizers", new { count, prefix = Prefix })).EnsureSuccessStatusCode();
         seeding.Stop();
         var settings = new Dictionary<string, string>
         {
@@ -73,14 +74,18 @@ internal static class AuthorizerBenchmark
                 first.Kill();
             }
 
-            // Life 2: every token is valid; start-up builds the schedule and fetches nothing.
+            // Life 2: every token is valid; start-up builds the schedule and fetches nothing. The dashboard's pages are timed meanwhile.
+            DashboardTiming.NameAuthorizers(data);
             await wechat.DeleteAsync("/__emulator/stats");
             TimeSpan startup;
             long idlePeak;
+            IReadOnlyList<DashboardTiming.Timing> dashboard;
             using (var second = await WxHubChild.StartAsync(data, port, AdminKey, settings))
             {
                 startup = second.StartedIn;
-                await Task.Delay(TimeSpan.FromSeconds(10));
+                var idle = Task.Delay(TimeSpan.FromSeconds(10));
+                dashboard = await DashboardTiming.MeasureAsync(second.Admin.BaseAddress!, AdminKey, Component, Prefix, count);
+                await idle;
                 if (await CallsAsync(wechat, AuthorizerToken) is var calls and > 0) throw new InvalidOperationException($"A restart with every token valid fetched {calls}.");
                 idlePeak = second.PeakBytes();
                 second.Kill();
@@ -118,6 +123,11 @@ internal static class AuthorizerBenchmark
             Console.WriteLine($"| First fetch of every authorizer token (scheduler) | {count:N0} | {fetch.TotalSeconds:0.0} | {count / fetch.TotalSeconds:0} | {Mib(firstPeak)} |");
             Console.WriteLine($"| Restart, every token valid: start-up to /healthz, nothing fetched | {count:N0} | {startup.TotalSeconds:0.0} | | {Mib(idlePeak)} |");
             Console.WriteLine($"| Restart, every token due: refreshed once each (scheduler) | {count:N0} | {refresh.TotalSeconds:0.0} | {count / refresh.TotalSeconds:0} | {Mib(refreshPeak)} |");
+            Console.WriteLine();
+            Console.WriteLine();
+            Console.WriteLine($"| Dashboard page, {count:N0} authorizers stored, every token valid | rows shown | median ms | p95 ms |");
+            Console.WriteLine("|---|---:|---:|---:|");
+            foreach (var t in dashboard) Console.WriteLine($"| {t.Page} | {t.Rows} | {t.MedianMs:0.0} | {t.P95Ms:0.0} |");
             Console.WriteLine();
             Console.WriteLine($"Start-up with every token due answered /healthz in {dueStartup.TotalSeconds:0.0} s. Ratio of the scheduled refresh's time to the baseline's: {refresh / baseline:0.00}.");
             return 0;

@@ -59,7 +59,9 @@ internal static class ComponentCommands
         sync.SetAction(async (parse, cancellation) =>
         {
             await using var services = Open(parse, withWeChat: true);
-            var report = await services.GetRequiredService<AuthorizerSync>().SyncAsync(parse.GetValue(syncId)!, cancellation);
+            var componentAppid = parse.GetValue(syncId)!;
+            var report = await CliProgress.RunAsync($"Authorizers of {componentAppid} listed by WeChat", progress =>
+                services.GetRequiredService<AuthorizerSync>().SyncAsync(componentAppid, cancellation, (listed, total) => progress(listed, total)));
             if (!report.Succeeded)
             {
                 Console.Error.WriteLine($"wxhub: {report.Problem.Message}");

@@ -9,4 +9,5 @@ root.Subcommands.Add(AdminCommands.Key());
 root.Subcommands.Add(AdminCommands.Status());
 root.Subcommands.Add(ComponentCommands.Create());
 root.Subcommands.Add(UserCommands.Create());
+root.Subcommands.Add(DashboardCommands.Create());
 return await root.Parse(args).InvokeAsync();

@@ -15,9 +15,6 @@ internal static class UserCommands
     private const int Failed = 1;
     private const int Interrupted = 130;
 
-    // A line every this many followers, and at the end.
-    private const long ReportEvery = 5_000;
-
     public static Command Create()
     {
         var appid = new Argument<string>("appid") { Description = "The Official Account whose followers to record." };
@@ -43,21 +40,15 @@ internal static class UserCommands
                 .BuildServiceProvider();
 
             var target = parse.GetValue(appid)!;
-            var reported = -1L;
             BackfillProgress? last = null;
-            void Report(BackfillProgress progress)
-            {
-                last = progress;
-                if (progress.State == BackfillState.Running && progress.Recorded - reported < ReportEvery && reported >= 0) return;
-                reported = progress.Recorded;
-                Console.WriteLine(progress.Recorded == 0 && progress.State == BackfillState.Running
-                    ? $"Backfilling the followers of {target}…"
-                    : $"{progress.Recorded:N0} of {(progress.Total is { } total ? total.ToString("N0") : "?")} followers recorded");
-            }
-
             try
             {
-                var result = await services.GetRequiredService<FollowerBackfill>().RunAsync(target, parse.GetValue(restart), Report, cancellation);
+                var result = await CliProgress.RunAsync($"Followers of {target} recorded", progress =>
+                    services.GetRequiredService<FollowerBackfill>().RunAsync(target, parse.GetValue(restart), p =>
+                    {
+                        last = p;
+                        progress(p.Recorded, p.Total);
+                    }, cancellation));
                 if (!result.Succeeded)
                 {
                     Console.Error.WriteLine($"wxhub: {result.Problem.Message}");

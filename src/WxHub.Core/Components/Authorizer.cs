@@ -84,6 +84,12 @@ public interface IAuthorizerStore
     /// <summary>A page of the platform's authorizers in appid order, after <paramref name="after"/> (a cursor), optionally of one status.</summary>
     Task<IReadOnlyList<Authorizer>> ListAsync(string componentAppid, string? after, int limit, AuthorizerStatus? status, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// A page of the platform's authorizers whose appid starts with <paramref name="search"/> or whose name does (ignoring
+    /// case), in appid order after the cursor <paramref name="after"/>: read through indexes, never the whole platform.
+    /// </summary>
+    Task<IReadOnlyList<Authorizer>> SearchAsync(string componentAppid, string search, string? after, int limit, CancellationToken cancellationToken = default);
+
     Task<int> CountAsync(string componentAppid, AuthorizerStatus? status, CancellationToken cancellationToken = default);
 
     /// <summary>The appids of every active grant of every platform, for the start-up schedule.</summary>

@@ -22,7 +22,8 @@ public sealed partial class AuthorizerSync(
     TimeProvider time,
     ILogger<AuthorizerSync> logger)
 {
-    public async Task<Outcome<SyncReport>> SyncAsync(string componentAppid, CancellationToken cancellationToken)
+    /// <param name="listed">Told after each page how many authorizers WeChat listed so far and its total (a command line's progress bar).</param>
+    public async Task<Outcome<SyncReport>> SyncAsync(string componentAppid, CancellationToken cancellationToken, Action<int, int>? listed = null)
     {
         if (await components.GetAsync(componentAppid, cancellationToken) is null)
             return new Problem(ProblemKind.NotFound, "component_not_found", ComponentAdministration.NotFound<ComponentRegistration>(componentAppid).Message!);
@@ -62,6 +63,7 @@ public sealed partial class AuthorizerSync(
             }
 
             offset += items.Count;
+            listed?.Invoke(offset, total);
             if (items.Count == 0 || offset >= total) break;
         }
 

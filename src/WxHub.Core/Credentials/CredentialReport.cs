@@ -2,7 +2,8 @@ using WxHub.Core.Apps;
 
 namespace WxHub.Core.Credentials;
 
-public enum CredentialState { Valid, Failing, Expired, Missing }
+/// <summary><see cref="Refreshing"/> is known only to a running server (a refresh in flight), never to the store alone.</summary>
+public enum CredentialState { Valid, Refreshing, Failing, Expired, Missing }
 
 /// <summary>One row of the operator's overview: what the store holds for a credential and how its last refresh went.</summary>
 public sealed record CredentialReportRow(CredentialKey Key, CredentialState State, DateTimeOffset? ExpiresAt, TimeSpan? TimeLeft, RefreshEvent? LastRefresh)
@@ -21,19 +22,28 @@ public sealed class CredentialReport(IAppStore apps, ICredentialStore credential
 
     public async Task<IReadOnlyList<CredentialReportRow>> ListAsync(CancellationToken cancellationToken = default)
     {
-        var now = time.GetUtcNow();
         var rows = new List<CredentialReportRow>();
         foreach (var app in await apps.ListAsync(cancellationToken))
+            rows.AddRange(await AccountAsync(app.Appid, CredentialKind.AccessToken, cancellationToken));
+        return rows;
+    }
+
+    /// <summary>
+    /// One account's credentials: <paramref name="always"/> is listed even when WxHub holds none (an app's or authorizer's
+    /// access token, a platform's component token); the other kinds once WxHub holds or tried one.
+    /// </summary>
+    public async Task<IReadOnlyList<CredentialReportRow>> AccountAsync(string appid, CredentialKind always, CancellationToken cancellationToken = default)
+    {
+        var now = time.GetUtcNow();
+        var rows = new List<CredentialReportRow>();
+        var recent = await events.ListAsync(appid, EventsPerApp, cancellationToken);
+        foreach (var kind in Enum.GetValues<CredentialKind>())
         {
-            var recent = await events.ListAsync(app.Appid, EventsPerApp, cancellationToken);
-            foreach (var kind in Enum.GetValues<CredentialKind>())
-            {
-                var key = new CredentialKey(app.Appid, kind);
-                var stored = await credentials.GetAsync(key, cancellationToken);
-                var last = recent.FirstOrDefault(e => e.Key == key);
-                if (kind != CredentialKind.AccessToken && stored is null && last is null) continue;
-                rows.Add(Row(key, stored, last, now));
-            }
+            var key = new CredentialKey(appid, kind);
+            var stored = await credentials.GetAsync(key, cancellationToken);
+            var last = recent.FirstOrDefault(e => e.Key == key);
+            if (kind != always && stored is null && last is null) continue;
+            rows.Add(Row(key, stored, last, now));
         }
         return rows;
     }

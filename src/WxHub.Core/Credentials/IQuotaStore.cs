@@ -11,6 +11,9 @@ public interface IQuotaStore
 
     Task<long> GetAsync(string appid, string endpoint, DateOnly day, CancellationToken cancellationToken = default);
 
+    /// <summary>The day's count of every endpoint the account called, by endpoint (the operator's view).</summary>
+    Task<IReadOnlyDictionary<string, long>> ListDayAsync(string appid, DateOnly day, CancellationToken cancellationToken = default);
+
     /// <summary>Forgets the day's count, after a successful <c>clear_quota</c>.</summary>
     Task ResetAsync(string appid, string endpoint, DateOnly day, CancellationToken cancellationToken = default);
 }

@@ -13,10 +13,19 @@ public sealed record RefreshEvent(
     int? ErrCode,
     string? Detail);
 
+/// <summary>
+/// Refresh attempts that began in one UTC hour, across every account. <see cref="UpstreamErrors"/> counts the failures
+/// WeChat answered with an errcode (the others found WeChat unreachable or were skipped).
+/// </summary>
+public sealed record RefreshHour(DateTimeOffset Hour, long Succeeded, long Failed, long UpstreamErrors);
+
 public interface IRefreshEventStore
 {
     Task AddAsync(RefreshEvent refreshEvent, CancellationToken cancellationToken = default);
 
     /// <summary>The app's most recent events, newest first.</summary>
     Task<IReadOnlyList<RefreshEvent>> ListAsync(string appid, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>The hours since <paramref name="since"/> that had attempts, oldest first, counted by the store.</summary>
+    Task<IReadOnlyList<RefreshHour>> CountByHourAsync(DateTimeOffset since, CancellationToken cancellationToken = default);
 }

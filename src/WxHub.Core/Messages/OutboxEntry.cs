@@ -69,6 +69,9 @@ public interface IOutboxStore
     /// <summary>Entries not yet delivered (pending or in flight), across apps: the backlog.</summary>
     Task<long> CountUndeliveredAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>The backlog per account (app, platform or authorizer); accounts without one are absent.</summary>
+    Task<IReadOnlyDictionary<string, long>> CountUndeliveredByAppAsync(CancellationToken cancellationToken = default);
+
     /// <summary>The app's entries, newest first, optionally only those in <paramref name="state"/>.</summary>
     Task<IReadOnlyList<OutboxEntry>> ListAsync(string appid, DeliveryState? state, int limit, CancellationToken cancellationToken = default);
 

@@ -1,100 +1,138 @@
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using WxHub.Core.Access;
-using WxHub.Core.Apps;
-using WxHub.Core.Credentials;
-using WxHub.Core.WeChat;
 
 namespace WxHub.Server.Dashboard;
 
 /// <summary>
-/// The operator's dashboard at <c>/</c>: sign in with the admin key, see every app's credentials and quota, create
-/// (shown once) and revoke API keys. Every form that changes state carries the session's CSRF token.
+/// The operator's dashboard at <c>/</c>: sign in with the admin key or the operator password; see every credential,
+/// the platforms' authorizers, callbacks and their backlog, and a chart of the last day; create (shown once) and
+/// revoke API keys. Every form post, sign-in included, must carry the antiforgery token of its page.
 /// </summary>
 public static class DashboardEndpoints
 {
     private const string Html = "text/html; charset=utf-8";
-    private static readonly string[] QuotaEndpoints = [WeChatEndpoints.StableToken, WeChatEndpoints.Token, WeChatEndpoints.GetTicket];
 
-    public static IServiceCollection AddWxHubDashboard(this IServiceCollection services) => services.AddSingleton<DashboardSessions>();
+    // Style and script come from WxHub itself; nothing inline runs, nothing is framed.
+    private const string ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
+
+    public static IServiceCollection AddWxHubDashboard(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton<DashboardSessions>();
+        services.AddSingleton<DashboardQueries>();
+        services.AddOptions<DashboardOptions>()
+            .Bind(configuration.GetSection(DashboardOptions.Section))
+            .Validate(o => o.OperatorPasswordHash is null || OperatorPassword.TryParse(o.OperatorPasswordHash, out _),
+                "Dashboard:OperatorPasswordHash is not a hash WxHub made; set it to the output of 'wxhub dashboard hash-password'.")
+            .ValidateOnStart();
+        // Antiforgery tokens need data protection keys; sessions live in memory, so the keys may too.
+        services.AddDataProtection().UseEphemeralDataProtectionProvider();
+        services.AddAntiforgery(o =>
+        {
+            o.FormFieldName = "csrf";
+            o.Cookie.Name = "wxhub_csrf";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Strict;
+        });
+        return services;
+    }
 
     public static IEndpointRouteBuilder MapDashboard(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/", async (HttpContext http, DashboardSessions sessions) =>
-            sessions.Current(http) is { } session ? Page(await OverviewAsync(http, session, null)) : Page(DashboardPages.Login(null)));
-
         endpoints.MapGet("/dashboard.js", () => Results.Text(DashboardPages.Script, "text/javascript; charset=utf-8"));
+        endpoints.MapGet("/dashboard.css", () => Results.Text(DashboardPages.Style, "text/css; charset=utf-8"));
 
-        endpoints.MapPost("/login", async (HttpContext http, DashboardSessions sessions, AdminKey admin) =>
+        endpoints.MapGet("/", (HttpContext http, DashboardQueries queries) => Signed(http, async csrf =>
+            Page(http, DashboardPages.Overview(await queries.OverviewAsync(http.RequestAborted), csrf))));
+
+        endpoints.MapGet("/platforms/{component_appid}", (string component_appid, string? q, string? after, HttpContext http, DashboardQueries queries) => Signed(http, async csrf =>
+            await queries.PlatformAsync(component_appid, q, after, http.RequestAborted) is { } page
+                ? Page(http, DashboardPages.Platform(page, csrf))
+                : Problem(http, StatusCodes.Status404NotFound, $"No platform '{component_appid}' is registered.", csrf)));
+
+        endpoints.MapGet("/callbacks", (HttpContext http, DashboardQueries queries) => Signed(http, async csrf =>
+            Page(http, DashboardPages.Backlogs(await queries.BacklogsAsync(http.RequestAborted), csrf))));
+
+        endpoints.MapGet("/callbacks/{appid}", (string appid, HttpContext http, DashboardQueries queries) => Signed(http, async csrf =>
+            Page(http, DashboardPages.Callbacks(await queries.CallbacksAsync(appid, http.RequestAborted), csrf))));
+
+        endpoints.MapGet("/keys", (HttpContext http, KeyAdministration keys) => Signed(http, async csrf =>
+            Page(http, DashboardPages.Keys(await keys.ListAsync(http.RequestAborted), csrf, null))));
+
+        endpoints.MapPost("/login", async (HttpContext http, DashboardSessions sessions, AdminKey admin, IOptions<DashboardOptions> options, IAntiforgery antiforgery) =>
         {
-            var form = await ReadFormAsync(http);
-            if (form is null || !admin.Verify(form["admin_key"].ToString()))
-                return Page(DashboardPages.Login("That is not the admin key."), StatusCodes.Status401Unauthorized);
-            sessions.SignIn(http);
-            return Results.Redirect("/", permanent: false, preserveMethod: false);
+            if (!await antiforgery.IsRequestValidAsync(http))
+                return Problem(http, StatusCodes.Status403Forbidden, "The sign-in form is stale or was not sent by this dashboard; reload the page and sign in again.", null);
+            var presented = (await http.Request.ReadFormAsync(http.RequestAborted))["password"].ToString();
+            var password = OperatorPassword.TryParse(options.Value.OperatorPasswordHash, out var p) ? p : null;
+            var signedInWith = admin.Verify(presented) ? "admin key" : password?.Verify(presented) == true ? "operator password" : null;
+            if (signedInWith is null)
+                return Page(http, DashboardPages.Login(Token(http), password is null ? "That is not the admin key." : "That is neither the admin key nor the operator password.", password is not null),
+                    StatusCodes.Status401Unauthorized);
+            sessions.SignIn(http, signedInWith);
+            return Results.Redirect("/");
         });
 
-        endpoints.MapPost("/logout", (HttpContext http, DashboardSessions sessions) => Guarded(http, sessions, async (_, _) =>
+        endpoints.MapPost("/logout", (HttpContext http, DashboardSessions sessions) => Posted(http, (_, _) =>
         {
             sessions.SignOut(http);
-            return await Task.FromResult(Results.Redirect("/"));
+            return Task.FromResult(Results.Redirect("/"));
         }));
 
-        endpoints.MapPost("/keys", (HttpContext http, DashboardSessions sessions, KeyAdministration keys) => Guarded(http, sessions, async (session, form) =>
+        endpoints.MapPost("/keys", (HttpContext http, KeyAdministration keys) => Posted(http, async (csrf, form) =>
         {
             var apps = form["apps"].ToString().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             var created = await keys.CreateAsync(form["name"].ToString(), apps, null, http.RequestAborted);
             return created.Succeeded
-                ? Page(await OverviewAsync(http, session, created.Value!.Key), StatusCodes.Status201Created)
-                : Problem(StatusCodes.Status400BadRequest, created.Message!);
+                ? Page(http, DashboardPages.Keys(await keys.ListAsync(http.RequestAborted), csrf, created.Value!.Key), StatusCodes.Status201Created)
+                : Problem(http, StatusCodes.Status400BadRequest, created.Message!, csrf);
         }));
 
-        endpoints.MapPost("/keys/{id}/revoke", (string id, HttpContext http, DashboardSessions sessions, KeyAdministration keys) => Guarded(http, sessions, async (_, _) =>
+        endpoints.MapPost("/keys/{id}/revoke", (string id, HttpContext http, KeyAdministration keys) => Posted(http, async (csrf, _) =>
             await keys.RevokeAsync(id, http.RequestAborted)
-                ? Results.Redirect("/")
-                : Problem(StatusCodes.Status404NotFound, $"No API key '{id}'.")));
+                ? Results.Redirect("/keys")
+                : Problem(http, StatusCodes.Status404NotFound, $"No API key '{id}'.", csrf)));
 
         return endpoints;
     }
 
-    /// <summary>A state-changing form: needs a session and its CSRF token.</summary>
-    private static async Task<IResult> Guarded(HttpContext http, DashboardSessions sessions, Func<DashboardSession, IFormCollection, Task<IResult>> handle)
+    /// <summary>A page for a signed-in operator; anyone else gets the sign-in form.</summary>
+    private static async Task<IResult> Signed(HttpContext http, Func<string, Task<IResult>> render)
     {
-        if (sessions.Current(http) is not { } session) return Problem(StatusCodes.Status401Unauthorized, "Sign in again at /.");
-        var form = await ReadFormAsync(http);
-        if (form is null || !DashboardSessions.CsrfMatches(session, form["csrf"].ToString()))
-            return Problem(StatusCodes.Status403Forbidden, "The form's CSRF token is missing or stale; reload the page and submit again.");
-        return await handle(session, form);
-    }
-
-    private static async Task<IFormCollection?> ReadFormAsync(HttpContext http) =>
-        http.Request.HasFormContentType ? await http.Request.ReadFormAsync(http.RequestAborted) : null;
-
-    private static async Task<string> OverviewAsync(HttpContext http, DashboardSession session, string? createdKey)
-    {
-        var services = http.RequestServices;
-        var time = services.GetRequiredService<TimeProvider>();
-        var quotas = services.GetRequiredService<IQuotaStore>();
-        var budgets = services.GetRequiredService<IOptions<WeChatApiOptions>>().Value.DailyQuotas;
-        var rows = await services.GetRequiredService<CredentialReport>().ListAsync(http.RequestAborted);
-        var now = time.GetUtcNow();
-        var today = DateOnly.FromDateTime(now.UtcDateTime);
-        var apps = new List<AppOverview>();
-        foreach (var app in await services.GetRequiredService<IAppStore>().ListAsync(http.RequestAborted))
+        var csrf = Token(http);
+        if (http.RequestServices.GetRequiredService<DashboardSessions>().Current(http) is null)
         {
-            var quota = new List<(string, long, long)>();
-            foreach (var endpoint in QuotaEndpoints)
-                quota.Add((endpoint, await quotas.GetAsync(app.Appid, endpoint, today, http.RequestAborted), budgets.For(endpoint)));
-            apps.Add(new AppOverview(app.Appid, rows.Where(r => r.Key.Appid == app.Appid).ToList(), quota));
+            var passwordConfigured = http.RequestServices.GetRequiredService<IOptions<DashboardOptions>>().Value.OperatorPasswordHash is not null;
+            return Page(http, DashboardPages.Login(csrf, null, passwordConfigured));
         }
-        var keys = await services.GetRequiredService<KeyAdministration>().ListAsync(http.RequestAborted);
-        return DashboardPages.Overview(apps, keys, session, now, createdKey);
+        return await render(csrf);
     }
 
-    private static IResult Page(string html, int status = StatusCodes.Status200OK) => Results.Content(html, Html, statusCode: status);
+    /// <summary>A state-changing form: needs a session and a valid antiforgery token.</summary>
+    private static async Task<IResult> Posted(HttpContext http, Func<string, IFormCollection, Task<IResult>> handle)
+    {
+        if (http.RequestServices.GetRequiredService<DashboardSessions>().Current(http) is null)
+            return Problem(http, StatusCodes.Status401Unauthorized, "Your session has ended; sign in again at /.", null);
+        if (!await http.RequestServices.GetRequiredService<IAntiforgery>().IsRequestValidAsync(http))
+            return Problem(http, StatusCodes.Status403Forbidden, "The form's CSRF token is missing or stale; reload the page and submit again.", null);
+        return await handle(Token(http), await http.Request.ReadFormAsync(http.RequestAborted));
+    }
 
-    private static IResult Problem(int status, string message) => Results.Content(DashboardPages.Problem(message), Html, statusCode: status);
+    /// <summary>The antiforgery request token for this page's forms (its cookie half is set alongside).</summary>
+    private static string Token(HttpContext http) => http.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(http).RequestToken!;
+
+    private static IResult Page(HttpContext http, string html, int status = StatusCodes.Status200OK)
+    {
+        http.Response.Headers.ContentSecurityPolicy = ContentSecurityPolicy;
+        http.Response.Headers["Referrer-Policy"] = "no-referrer";
+        return Results.Content(html, Html, statusCode: status);
+    }
+
+    private static IResult Problem(HttpContext http, int status, string message, string? csrf) => Page(http, DashboardPages.Problem(message, csrf), status);
 }

@@ -5,8 +5,8 @@ using Microsoft.AspNetCore.Http;
 
 namespace WxHub.Server.Dashboard;
 
-/// <summary>A signed-in operator: the session id lives in an HttpOnly, SameSite=Strict cookie; forms carry the CSRF token.</summary>
-public sealed record DashboardSession(string CsrfToken, DateTimeOffset ExpiresAt);
+/// <summary>A signed-in operator (with the admin key or the operator password); the session id lives in an HttpOnly, SameSite=Strict cookie.</summary>
+public sealed record DashboardSession(string SignedInWith, DateTimeOffset ExpiresAt);
 
 /// <summary>
 /// The dashboard's sessions, in memory (a restart signs operators out). Only hashes of session ids are kept, so a
@@ -19,12 +19,12 @@ public sealed class DashboardSessions(TimeProvider time)
 
     private readonly ConcurrentDictionary<string, DashboardSession> _sessions = new(StringComparer.Ordinal);
 
-    public void SignIn(HttpContext http)
+    public void SignIn(HttpContext http, string signedInWith)
     {
         var id = NewToken();
         var now = time.GetUtcNow();
         foreach (var (hash, stale) in _sessions) if (stale.ExpiresAt <= now) _sessions.TryRemove(hash, out _);
-        _sessions[Hash(id)] = new DashboardSession(NewToken(), now + Lifetime);
+        _sessions[Hash(id)] = new DashboardSession(signedInWith, now + Lifetime);
         http.Response.Cookies.Append(CookieName, id, Cookie(http));
     }
 
@@ -38,10 +38,6 @@ public sealed class DashboardSessions(TimeProvider time)
         if (http.Request.Cookies[CookieName] is { Length: > 0 } id) _sessions.TryRemove(Hash(id), out _);
         http.Response.Cookies.Delete(CookieName, Cookie(http));
     }
-
-    /// <summary>Constant-time check of a form's CSRF token against the session's.</summary>
-    public static bool CsrfMatches(DashboardSession session, string? presented) =>
-        presented is not null && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(session.CsrfToken), Encoding.UTF8.GetBytes(presented));
 
     /// <summary>A browser-session cookie: the server alone decides when a session ends (its clock, not the browser's).</summary>
     private static CookieOptions Cookie(HttpContext http) => new()

@@ -55,7 +55,7 @@ public static class WxHubApplication
         builder.Services.AddWxHubProxy(builder.Configuration);
 
         builder.Services.AddWxHubMetricsExport();
-        builder.Services.AddWxHubDashboard();
+        builder.Services.AddWxHubDashboard(builder.Configuration);
         builder.Services.AddWxHubComponents(builder.Configuration);
         builder.Services.AddSingleton<ComponentEventHandler>();
         builder.Services.AddSingleton<AuthorizationHandler>();

@@ -25,7 +25,7 @@ public sealed class BackfillCliTests : IAsyncLifetime
 
         var run = await WxhubAsync("users", "backfill", oa);
         Assert.True(run.ExitCode == 0, run.Error);
-        Assert.Contains("250 of 250 followers recorded", run.Output);
+        Assert.Contains("recorded: 250 of 250", run.Error); // progress goes to standard error, the result to standard output
         Assert.Contains($"Done: 250 followers of {oa}", run.Output);
         Assert.Equal(250, await _world.Hub.Server.Services.GetRequiredService<IUserDirectoryStore>().CountAsync(oa));
 

@@ -1,7 +1,10 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http;
 using WxHub.Core.WeChat;
+using WxHub.Protocol.Crypto;
 using WxHub.Server.Tests.Credentials;
+using WxHub.Server.Tests.Messages;
 
 namespace WxHub.Server.Tests.Operations;
 
@@ -47,6 +50,36 @@ public sealed class MetricsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Metrics_after_real_callbacks_count_them_by_outcome_with_deliveries_and_the_outbox_depth()
+    {
+        const string appid = "wxmetrics00000001";
+        await using var messages = await MessageServerHarness.StartAsync();
+        await using var subscriber = await SubscriberServer.StartAsync();
+        subscriber.Respond = _ => Task.FromResult(Results.StatusCode(503));
+        var wechat = await messages.RegisterAppAsync(appid, EncodingAesKey.Generate());
+        await messages.SubscribeAsync(appid, subscriber.Url, "async");
+
+        var push = FakeWeChat.Text(7001, "hello");
+        Assert.Equal(HttpStatusCode.OK, (await wechat.PushAsync(push, PushMode.Safe)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await wechat.PushAsync(push, PushMode.Safe)).StatusCode); // WeChat's retry
+        Assert.False((await wechat.PushAsync(FakeWeChat.Text(7002, "forged"), PushMode.Safe, new Tampering(MsgSignature: "0000"))).IsSuccessStatusCode);
+        await Eventually.True(() => subscriber.Received.Count >= 1, "the subscriber was tried once");
+
+        string text = "";
+        await Eventually.True(async () =>
+        {
+            text = await messages.Admin.GetStringAsync("/metrics");
+            return Value(text, "wxhub_deliveries_total", $"appid=\"{appid}\",outcome=\"failed\"") >= 1;
+        }, "the failed delivery is counted");
+        Assert.Contains("# TYPE wxhub_callbacks_total counter", text);
+        Assert.Equal(1, Value(text, "wxhub_callbacks_total", $"appid=\"{appid}\",outcome=\"accepted\""));
+        Assert.Equal(1, Value(text, "wxhub_callbacks_total", $"appid=\"{appid}\",outcome=\"duplicate\""));
+        Assert.Matches($"^wxhub_callbacks_total\\{{appid=\"{appid}\",outcome=\"rejected\",reason=\"[a-z_]+\"\\}} 1$", Line(text, "outcome=\"rejected\""));
+        Assert.Contains("# TYPE wxhub_outbox_depth gauge", text);
+        Assert.Equal(1, Value(text, "wxhub_outbox_depth", ""));
+    }
+
+    [Fact]
     public async Task Two_servers_in_one_process_export_only_their_own_measurements()
     {
         await using var other = await HubFixture.StartAsync();
@@ -57,6 +90,9 @@ public sealed class MetricsTests : IAsyncLifetime
         Assert.Contains(appid, await other.Admin.GetStringAsync("/metrics"));
         Assert.DoesNotContain(appid, await _hub.Admin.GetStringAsync("/metrics"));
     }
+
+    private static string Line(string text, string containing) =>
+        text.Split('\n').Single(line => line.StartsWith("wxhub_callbacks_total{", StringComparison.Ordinal) && line.Contains(containing, StringComparison.Ordinal));
 
     /// <summary>The value of the series <paramref name="name"/>{<paramref name="labels"/>}, or 0 when absent.</summary>
     private static double Value(string text, string name, string labels)

@@ -38,17 +38,17 @@ public sealed class SqlAuthorizerStore(SqlDatabase database, SecretProtector pro
         var profile = grant.Profile;
         await using (var upsert = transaction.Command(
             $"""
-            INSERT INTO authorizers ({Columns}, refresh_token_hash)
-            VALUES (@appid, @component, '{Active}', @token, @scopes, @name, @type, @user, @principal, @authorized, @updated, NULL, @hash)
+            INSERT INTO authorizers ({Columns}, refresh_token_hash, name_key)
+            VALUES (@appid, @component, '{Active}', @token, @scopes, @name, @type, @user, @principal, @authorized, @updated, NULL, @hash, @name_key)
             ON CONFLICT (appid) DO UPDATE SET component_appid = excluded.component_appid, status = excluded.status,
                 refresh_token = excluded.refresh_token, refresh_token_hash = excluded.refresh_token_hash, scopes = excluded.scopes,
-                name = COALESCE(excluded.name, authorizers.name), account_type = COALESCE(excluded.account_type, authorizers.account_type),
+                name = COALESCE(excluded.name, authorizers.name), name_key = COALESCE(excluded.name_key, authorizers.name_key), account_type = COALESCE(excluded.account_type, authorizers.account_type),
                 user_name = COALESCE(excluded.user_name, authorizers.user_name), principal_name = COALESCE(excluded.principal_name, authorizers.principal_name),
                 authorized_at = excluded.authorized_at, updated_at = excluded.updated_at, revoked_at = NULL
             """,
             ("@appid", grant.Appid), ("@component", grant.ComponentAppid),
             ("@token", protector.Protect(grant.RefreshToken!, Place(grant.Appid))), ("@hash", RefreshTokenHash.Of(grant.RefreshToken!)),
-            ("@scopes", Scopes(grant.Scopes)), ("@name", profile?.Name), ("@type", profile?.AccountType),
+            ("@scopes", Scopes(grant.Scopes)), ("@name", profile?.Name), ("@name_key", NameKey(profile?.Name)), ("@type", profile?.AccountType),
             ("@user", profile?.UserName), ("@principal", profile?.PrincipalName),
             ("@authorized", grant.AuthorizedAt.ToUnixMs()), ("@updated", grant.UpdatedAt.ToUnixMs())))
         {
@@ -72,9 +72,9 @@ public sealed class SqlAuthorizerStore(SqlDatabase database, SecretProtector pro
 
     public Task SaveProfileAsync(string appid, AuthorizerProfile profile, IReadOnlyList<int> scopes, CancellationToken cancellationToken = default) =>
         database.ExecuteAsync(
-            "UPDATE authorizers SET name = @name, account_type = @type, user_name = @user, principal_name = @principal, scopes = @scopes WHERE appid = @appid",
+            "UPDATE authorizers SET name = @name, name_key = @name_key, account_type = @type, user_name = @user, principal_name = @principal, scopes = @scopes WHERE appid = @appid",
             cancellationToken,
-            ("@appid", appid), ("@name", profile.Name), ("@type", profile.AccountType), ("@user", profile.UserName),
+            ("@appid", appid), ("@name", profile.Name), ("@name_key", NameKey(profile.Name)), ("@type", profile.AccountType), ("@user", profile.UserName),
             ("@principal", profile.PrincipalName), ("@scopes", Scopes(scopes)));
 
     public Task<bool> RevokeAsync(string appid, AuthorizerEvent audit, CancellationToken cancellationToken = default) =>
@@ -94,6 +94,26 @@ public sealed class SqlAuthorizerStore(SqlDatabase database, SecretProtector pro
         await database.QueryAsync(
             $"SELECT {Columns} FROM authorizers WHERE component_appid = @component AND appid > @after AND (CAST(@status AS TEXT) IS NULL OR status = @status) ORDER BY appid LIMIT @limit",
             Read, cancellationToken, ("@component", componentAppid), ("@after", after ?? ""), ("@status", status?.ToString()), ("@limit", limit));
+
+    /// <remarks>
+    /// Each half of the union reads one index range (appid prefix; lower-cased name prefix) and keeps only its first
+    /// page, so a page costs the same whether the platform has a hundred authorizers or a hundred thousand, except for
+    /// a name prefix that matches very many, whose matches are sorted by appid.
+    /// </remarks>
+    public async Task<IReadOnlyList<Authorizer>> SearchAsync(string componentAppid, string search, string? after, int limit, CancellationToken cancellationToken = default)
+    {
+        var name = NameKey(search)!;
+        return await database.QueryAsync(
+            $"""
+            SELECT {Columns} FROM authorizers WHERE appid IN (
+                SELECT appid FROM (SELECT appid FROM authorizers WHERE component_appid = @component AND appid >= @low AND appid < @high AND appid > @after ORDER BY appid LIMIT @limit) AS by_appid
+                UNION
+                SELECT appid FROM (SELECT appid FROM authorizers WHERE component_appid = @component AND name_key >= @name_low AND name_key < @name_high AND appid > @after ORDER BY appid LIMIT @limit) AS by_name)
+            ORDER BY appid LIMIT @limit
+            """,
+            Read, cancellationToken, ("@component", componentAppid), ("@after", after ?? ""), ("@limit", limit),
+            ("@low", search), ("@high", PrefixEnd(search)), ("@name_low", name), ("@name_high", PrefixEnd(name)));
+    }
 
     public async Task<int> CountAsync(string componentAppid, AuthorizerStatus? status, CancellationToken cancellationToken = default) =>
         (await database.QueryAsync(
@@ -134,6 +154,16 @@ public sealed class SqlAuthorizerStore(SqlDatabase database, SecretProtector pro
             "INSERT INTO authorizer_events (component_appid, appid, at, kind, detail) VALUES (@component, @appid, @at, @kind, @detail)",
             ("@component", audit.ComponentAppid), ("@appid", audit.Appid), ("@at", audit.At.ToUnixMs()), ("@kind", audit.Kind), ("@detail", audit.Detail));
         await insert.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>What names are searched by: lower-cased, so a search ignores case.</summary>
+    private static string? NameKey(string? name) => name?.ToLowerInvariant();
+
+    /// <summary>The least string greater than every string starting with <paramref name="prefix"/>, in ordinal (byte) order.</summary>
+    private static string PrefixEnd(string prefix)
+    {
+        var end = prefix.TrimEnd(char.MaxValue);
+        return end.Length == 0 ? char.MaxValue.ToString() : end[..^1] + (char)(end[^1] + 1);
     }
 
     private static string Scopes(IReadOnlyList<int> scopes) => JsonSerializer.Serialize(scopes, CoreJsonContext.Default.IReadOnlyListInt32);

@@ -82,6 +82,12 @@ public sealed class SqlOutboxStore(SqlDatabase database, WxHubInstance instance)
     public async Task<long> CountUndeliveredAsync(CancellationToken cancellationToken = default) =>
         (await database.QueryAsync($"SELECT COUNT(*) FROM outbox WHERE state IN ('{Pending}', '{InFlight}')", r => r.GetInt64(0), cancellationToken)).Single();
 
+    public async Task<IReadOnlyDictionary<string, long>> CountUndeliveredByAppAsync(CancellationToken cancellationToken = default) =>
+        (await database.QueryAsync(
+            $"SELECT appid, COUNT(*) FROM outbox WHERE state IN ('{Pending}', '{InFlight}') GROUP BY appid",
+            r => (Appid: r.GetString(0), Count: r.GetInt64(1)), cancellationToken))
+        .ToDictionary(row => row.Appid, row => row.Count, StringComparer.Ordinal);
+
     public async Task<IReadOnlyList<OutboxEntry>> ListAsync(string appid, DeliveryState? state, int limit, CancellationToken cancellationToken = default) =>
         await database.QueryAsync(
             $"SELECT {Columns} FROM outbox WHERE appid = @appid AND (CAST(@state AS TEXT) IS NULL OR state = @state) ORDER BY created_at DESC, rowid DESC LIMIT @limit",

@@ -19,9 +19,17 @@ public sealed class SqlQuotaStore(SqlDatabase database) : IQuotaStore
             "SELECT calls FROM quota_usage WHERE appid = @appid AND endpoint = @endpoint AND day = @day",
             r => r.GetInt64(0), cancellationToken, Key(appid, endpoint, day))).SingleOrDefault();
 
+    public async Task<IReadOnlyDictionary<string, long>> ListDayAsync(string appid, DateOnly day, CancellationToken cancellationToken = default) =>
+        (await database.QueryAsync(
+            "SELECT endpoint, calls FROM quota_usage WHERE appid = @appid AND day = @day ORDER BY endpoint",
+            r => (Endpoint: r.GetString(0), Calls: r.GetInt64(1)), cancellationToken, ("@appid", appid), ("@day", Day(day))))
+        .ToDictionary(row => row.Endpoint, row => row.Calls, StringComparer.Ordinal);
+
     public Task ResetAsync(string appid, string endpoint, DateOnly day, CancellationToken cancellationToken = default) =>
         database.ExecuteAsync("DELETE FROM quota_usage WHERE appid = @appid AND endpoint = @endpoint AND day = @day", cancellationToken, Key(appid, endpoint, day));
 
     private static (string, object?)[] Key(string appid, string endpoint, DateOnly day) =>
-        [("@appid", appid), ("@endpoint", endpoint), ("@day", day.ToString("yyyy-MM-dd"))];
+        [("@appid", appid), ("@endpoint", endpoint), ("@day", Day(day))];
+
+    private static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -29,4 +29,25 @@ public sealed class SqlRefreshEventStore(SqlDatabase database) : IRefreshEventSt
                 r.IsDBNull(4) ? null : r.GetInt32(4),
                 r.IsDBNull(5) ? null : r.GetString(5)),
             cancellationToken, ("@appid", appid), ("@limit", limit));
+
+    public async Task<IReadOnlyList<RefreshHour>> CountByHourAsync(DateTimeOffset since, CancellationToken cancellationToken = default)
+    {
+        const long HourMs = 3_600_000;
+        var rows = await database.QueryAsync(
+            $"""
+            SELECT at / {HourMs}, outcome, CASE WHEN errcode IS NULL THEN 0 ELSE 1 END, COUNT(*)
+            FROM refresh_events WHERE at >= @since GROUP BY 1, 2, 3
+            """,
+            r => (Hour: r.GetInt64(0), Outcome: Enum.Parse<RefreshOutcome>(r.GetString(1)), Upstream: r.GetInt32(2) == 1, Count: r.GetInt64(3)),
+            cancellationToken, ("@since", since.ToUnixMs()));
+        return rows
+            .GroupBy(row => row.Hour)
+            .OrderBy(hour => hour.Key)
+            .Select(hour => new RefreshHour(
+                DateTimeOffset.FromUnixTimeMilliseconds(hour.Key * HourMs),
+                hour.Where(r => r.Outcome == RefreshOutcome.Succeeded).Sum(r => r.Count),
+                hour.Where(r => r.Outcome == RefreshOutcome.Failed).Sum(r => r.Count),
+                hour.Where(r => r.Outcome == RefreshOutcome.Failed && r.Upstream).Sum(r => r.Count)))
+            .ToList();
+    }
 }
