@@ -71,8 +71,7 @@ public sealed partial class WeChatAccessPoints(
         var failures = new List<string>();
         for (var i = 0; i < points.Count && canSend(); i++)
         {
-            using var timeout = new CancellationTokenSource(options.Value.RequestTimeout, time);
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+            using var linked = RequestDeadline(cancellationToken);
             string problem;
             try
             {
@@ -124,6 +123,17 @@ public sealed partial class WeChatAccessPoints(
     private static string Unreachable(string endpoint, List<string> failures) =>
         $"No WeChat access point answered {endpoint} ({string.Join("; ", failures)}). Check the network path to WeChat and the {WeChatApiOptions.AccessPointsKey} setting.";
 
+    /// <summary>
+    /// The caller's cancellation plus the request timeout on the wall clock: a network wait is real time whatever clock
+    /// drives expiries, so a test moving its manual clock does not time out requests in flight.
+    /// </summary>
+    private CancellationTokenSource RequestDeadline(CancellationToken cancellationToken)
+    {
+        var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        linked.CancelAfter(options.Value.RequestTimeout);
+        return linked;
+    }
+
     /// <summary>Why an attempt got no answer, for the failures that move on to the next access point; null for any other exception.</summary>
     private string? NoAnswer(Exception exception, CancellationToken caller) => exception switch
     {
@@ -134,8 +144,7 @@ public sealed partial class WeChatAccessPoints(
 
     private async Task<(byte[]? Body, string? Problem)> TrySendAsync(Uri accessPoint, Func<Uri, HttpRequestMessage> request, CancellationToken cancellationToken)
     {
-        using var timeout = new CancellationTokenSource(options.Value.RequestTimeout, time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        using var linked = RequestDeadline(cancellationToken);
         try
         {
             using var message = request(accessPoint);
