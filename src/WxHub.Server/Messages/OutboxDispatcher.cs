@@ -110,22 +110,47 @@ public sealed partial class OutboxDispatcher(
 
     private async Task RecordAsync(Subscriber subscriber, OutboxEntry entry, DeliveryAttempt attempt)
     {
-        try
+        var now = time.GetUtcNow();
+        if (attempt.Acknowledged)
         {
-            var now = time.GetUtcNow();
-            if (attempt.Acknowledged)
+            await SettleAsync(entry.Id, () => outbox.MarkDeliveredAsync(entry.Id, now, _stopping.Token));
+            return;
+        }
+        var wait = options.Value.RetryDelay(entry.Attempts + 1);
+        LogDeliveryFailed(entry.Appid, entry.Id, subscriber.Id, entry.Attempts + 1, attempt.Error, wait);
+        await SettleAsync(entry.Id, () => outbox.MarkFailedAsync(entry.Id, now + wait, attempt.Error ?? "failed", _stopping.Token));
+        Wake();
+    }
+
+    /// <summary>
+    /// Writes a claimed entry's outcome, again and again while the store fails: an entry left in flight is never claimed
+    /// again by a running process, so giving up would hold its message back until the next start.
+    /// </summary>
+    private async Task SettleAsync(string deliveryId, Func<Task> record)
+    {
+        while (true)
+        {
+            try
             {
-                await outbox.MarkDeliveredAsync(entry.Id, now, _stopping.Token);
+                await record();
                 return;
             }
-            var wait = options.Value.RetryDelay(entry.Attempts + 1);
-            LogDeliveryFailed(entry.Appid, entry.Id, subscriber.Id, entry.Attempts + 1, attempt.Error, wait);
-            await outbox.MarkFailedAsync(entry.Id, now + wait, attempt.Error ?? "failed", _stopping.Token);
-            Wake();
-        }
-        catch (Exception e)
-        {
-            LogRecordFailed(e, entry.Id);
+            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+            {
+                return; // shutting down: the next start sends it again
+            }
+            catch (Exception e)
+            {
+                LogRecordFailed(e, deliveryId);
+            }
+            try
+            {
+                await Task.Delay(PauseAfterStoreFailure, time, _stopping.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
         }
     }
 
@@ -148,8 +173,20 @@ public sealed partial class OutboxDispatcher(
         try
         {
             // A removed subscriber takes its entries with it; there is nothing left to send.
-            if (await subscribers.GetAsync(delivery.Entry.SubscriberId, _stopping.Token) is { } subscriber)
-                await DeliverAsync(subscriber, delivery, replyExpected: false);
+            Subscriber? subscriber;
+            try
+            {
+                subscriber = await subscribers.GetAsync(delivery.Entry.SubscriberId, _stopping.Token);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Not sent: handed back for a later attempt, once the store takes the record.
+                LogRecordFailed(e, delivery.Entry.Id);
+                await SettleAsync(delivery.Entry.Id, () => outbox.MarkFailedAsync(
+                    delivery.Entry.Id, time.GetUtcNow() + PauseAfterStoreFailure, "WxHub's store did not answer", _stopping.Token));
+                return;
+            }
+            if (subscriber is not null) await DeliverAsync(subscriber, delivery, replyExpected: false);
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {
@@ -177,6 +214,6 @@ public sealed partial class OutboxDispatcher(
     [LoggerMessage(Level = LogLevel.Error, Message = "The outbox could not be read or updated; trying again shortly.")]
     private partial void LogStoreFailed(Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Delivery {DeliveryId} could not be sent or its outcome recorded; it stays in flight and the next start sends it again.")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "The store did not take the outcome of delivery {DeliveryId}; trying again shortly.")]
     private partial void LogRecordFailed(Exception exception, string deliveryId);
 }
