@@ -71,7 +71,9 @@ public sealed partial class WeChatAccessPoints(
         var failures = new List<string>();
         for (var i = 0; i < points.Count && canSend(); i++)
         {
-            using var linked = RequestDeadline(cancellationToken);
+            // Wall-clock, as in TrySendAsync.
+            using var timeout = new CancellationTokenSource(options.Value.RequestTimeout);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
             string problem;
             try
             {
@@ -123,17 +125,6 @@ public sealed partial class WeChatAccessPoints(
     private static string Unreachable(string endpoint, List<string> failures) =>
         $"No WeChat access point answered {endpoint} ({string.Join("; ", failures)}). Check the network path to WeChat and the {WeChatApiOptions.AccessPointsKey} setting.";
 
-    /// <summary>
-    /// The caller's cancellation plus the request timeout on the wall clock: a network wait is real time whatever clock
-    /// drives expiries, so a test moving its manual clock does not time out requests in flight.
-    /// </summary>
-    private CancellationTokenSource RequestDeadline(CancellationToken cancellationToken)
-    {
-        var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        linked.CancelAfter(options.Value.RequestTimeout);
-        return linked;
-    }
-
     /// <summary>Why an attempt got no answer, for the failures that move on to the next access point; null for any other exception.</summary>
     private string? NoAnswer(Exception exception, CancellationToken caller) => exception switch
     {
@@ -144,7 +135,9 @@ public sealed partial class WeChatAccessPoints(
 
     private async Task<(byte[]? Body, string? Problem)> TrySendAsync(Uri accessPoint, Func<Uri, HttpRequestMessage> request, CancellationToken cancellationToken)
     {
-        using var linked = RequestDeadline(cancellationToken);
+        // Latency is wall-clock time: the injected clock schedules refreshes; advancing it must not time out a live exchange.
+        using var timeout = new CancellationTokenSource(options.Value.RequestTimeout);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
             using var message = request(accessPoint);
