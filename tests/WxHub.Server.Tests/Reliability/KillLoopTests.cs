@@ -16,6 +16,7 @@ using WxHub.Server.Tests.Credentials;
 using WxHub.Server.Tests.Messages;
 using WxHub.Testing;
 using Xunit.Abstractions;
+using static WxHub.Server.Tests.Reliability.WireChecks;
 
 namespace WxHub.Server.Tests.Reliability;
 
@@ -130,7 +131,7 @@ public sealed class KillLoopTests(ITestOutputHelper output) : IDisposable
             var held = (await reader.AccessTokenAsync(merchant)).Str("access_token");
             var replaced = (await reader.InvalidateAsync(merchant, held).OkAsync()).Str("access_token");
             Assert.NotEqual(held, replaced);
-            Assert.True(await TakesAsync(control, replaced), $"the refresh token of {merchant} was lost");
+            Assert.True(await control.TakesAsync(replaced), $"the refresh token of {merchant} was lost");
         }
         await Eventually.True(async () => await ServedAndTakenAsync(control, reader, Appid), "the account's token is served", TimeSpan.FromSeconds(60));
         // A grant whose push the kill left unanswered is WeChat's to push again; WxHub restores it by itself only when
@@ -144,15 +145,15 @@ public sealed class KillLoopTests(ITestOutputHelper output) : IDisposable
             "the platform has a component token", TimeSpan.FromSeconds(60));
 
         // Pushes: every acknowledged one delivered, none under two delivery ids.
-        await Eventually.True(() => ledger.Acknowledged.All(content => subscriber.Received.Any(r => Content(r) == content)),
+        await Eventually.True(() => ledger.Acknowledged.All(content => subscriber.Received.Any(r => r.TextContent() == content)),
             "every acknowledged push reaches the subscriber", TimeSpan.FromSeconds(60));
         var received = subscriber.Received;
-        foreach (var group in received.GroupBy(Content))
+        foreach (var group in received.GroupBy(r => r.TextContent()))
         {
             Assert.Contains(group.Key, ledger.Pushed);
             Assert.True(group.Select(r => r.DeliveryId).Distinct().Count() == 1, $"'{group.Key}' was delivered as {group.Select(r => r.DeliveryId).Distinct().Count()} different deliveries");
         }
-        output.WriteLine($"{received.Count} deliveries of {received.Select(Content).Distinct().Count()} messages");
+        output.WriteLine($"{received.Count} deliveries of {received.Select(r => r.TextContent()).Distinct().Count()} messages");
     }
 
     /// <summary>
@@ -205,13 +206,7 @@ public sealed class KillLoopTests(ITestOutputHelper output) : IDisposable
     private static async Task<bool> ServedAndTakenAsync(HttpClient control, HttpClient reader, string appid)
     {
         using var response = await reader.GetAsync($"/v1/apps/{appid}/access-token");
-        return response.StatusCode == HttpStatusCode.OK && await TakesAsync(control, JsonNode.Parse(await response.Content.ReadAsStringAsync())!.Str("access_token"));
-    }
-
-    private static async Task<bool> TakesAsync(HttpClient control, string token)
-    {
-        var check = JsonNode.Parse(await control.GetStringAsync($"/cgi-bin/getcallbackip?access_token={Uri.EscapeDataString(token)}"))!;
-        return check["errcode"] is null || check["errcode"]!.GetValue<int>() == 0;
+        return response.StatusCode == HttpStatusCode.OK && await control.TakesAsync(JsonNode.Parse(await response.Content.ReadAsStringAsync())!.Str("access_token"));
     }
 
     private static HttpClient Business(ChildServer server, string apiKey)
@@ -219,16 +214,6 @@ public sealed class KillLoopTests(ITestOutputHelper output) : IDisposable
         var client = new HttpClient { BaseAddress = server.Address };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
         return client;
-    }
-
-    private static string Content(ReceivedDelivery delivery) => delivery.Message["fields"]!["Content"]!.GetValue<string>();
-
-    private static async Task<JsonNode> SucceedsAsync(Task<HttpResponseMessage> call)
-    {
-        using var response = await call;
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, $"{response.RequestMessage?.RequestUri?.AbsolutePath} answered {(int)response.StatusCode}: {body}");
-        return JsonNode.Parse(body.Length == 0 ? "{}" : body)!;
     }
 
     /// <summary>What WeChat's side saw, across lives.</summary>

@@ -6,6 +6,7 @@ using WxHub.Protocol.Crypto;
 using WxHub.Server.Tests.Credentials;
 using WxHub.Server.Tests.Messages;
 using WxHub.Testing;
+using static WxHub.Server.Tests.Reliability.WireChecks;
 
 namespace WxHub.Server.Tests.Reliability;
 
@@ -68,7 +69,7 @@ public sealed class StoreOutageTests
                 appid = Appid, secret = Secret, type = "official_account", token = Token, encoding_aes_key = key.Value, mode = "safe",
                 callback_url = new Uri(hub.Server.Address, $"/wechat/callback/{Appid}").ToString(),
             }));
-            var user = JsonNode.Parse(await SucceedsAsync(hub.EmulatorClient.PostAsJsonAsync("/__emulator/users", new { apps = new[] { Appid } })))!;
+            var user = await SucceedsAsync(hub.EmulatorClient.PostAsJsonAsync("/__emulator/users", new { apps = new[] { Appid } }));
             _openid = user["openids"]![Appid]!.GetValue<string>();
             using var reader = await hub.KeyClientAsync(Appid);
             var before = (await reader.AccessTokenAsync(Appid)).Str("access_token");
@@ -108,19 +109,18 @@ public sealed class StoreOutageTests
                 return true;
             }, "the token is refreshed once the store is back");
             Assert.NotEqual(before, after);
-            Assert.True(await TakesAsync(after!));
+            Assert.True(await hub.EmulatorClient.TakesAsync(after!));
 
-            await Eventually.True(() => acknowledged.All(content => subscriber.Received.Any(r => Content(r) == content)), "every acknowledged push is delivered");
+            await Eventually.True(() => acknowledged.All(content => subscriber.Received.Any(r => r.TextContent() == content)), "every acknowledged push is delivered");
             hub.Clock.Advance(TimeSpan.FromMinutes(10)); // any redelivery would be due by now
-            foreach (var content in acknowledged) Assert.Single(subscriber.Received, r => Content(r) == content);
-            Assert.True(subscriber.Received.Count(r => Content(r) == "during the outage") <= 1);
+            foreach (var content in acknowledged) Assert.Single(subscriber.Received, r => r.TextContent() == content);
+            Assert.True(subscriber.Received.Count(r => r.TextContent() == "during the outage") <= 1);
         }
 
         /// <summary>True when WeChat (the emulator) got WxHub's acknowledgement.</summary>
         private async Task<bool> PushAsync(string content)
         {
-            var result = JsonNode.Parse(await SucceedsAsync(
-                hub.EmulatorClient.PostAsJsonAsync($"/__emulator/apps/{Appid}/push", new { msg_type = "text", from = _openid, content })))!;
+            var result = await SucceedsAsync(hub.EmulatorClient.PostAsJsonAsync($"/__emulator/apps/{Appid}/push", new { msg_type = "text", from = _openid, content }));
             var status = result.Str("status");
             Assert.True(status is "acknowledged" or "http_error", result.ToJsonString());
             if (status == "http_error") Assert.Equal(503, result["http_status"]!.GetValue<int>());
@@ -133,33 +133,12 @@ public sealed class StoreOutageTests
             var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
             if (response.StatusCode == HttpStatusCode.OK)
             {
-                Assert.True(await TakesAsync(body.Str("access_token")), "an expired token was served");
+                Assert.True(await hub.EmulatorClient.TakesAsync(body.Str("access_token")), "an expired token was served");
                 return;
             }
             Assert.True(response.StatusCode == HttpStatusCode.ServiceUnavailable, $"{(int)response.StatusCode}: {body.ToJsonString()}");
             Assert.False(string.IsNullOrEmpty(body["error"]?.GetValue<string>()), body.ToJsonString());
             Assert.False(string.IsNullOrEmpty(body["message"]?.GetValue<string>()), body.ToJsonString());
-        }
-
-        private async Task<bool> TakesAsync(string token)
-        {
-            var check = JsonNode.Parse(await hub.EmulatorClient.GetStringAsync($"/cgi-bin/getcallbackip?access_token={Uri.EscapeDataString(token)}"))!;
-            return check["errcode"] is null || check["errcode"]!.GetValue<int>() == 0;
-        }
-
-        private static string Content(ReceivedDelivery delivery) => delivery.Message["fields"]!["Content"]!.GetValue<string>();
-
-        private static Task<string> ExpectAsync(HttpStatusCode status, Task<HttpResponseMessage> call) =>
-            AnswerAsync(call, response => response.StatusCode == status);
-
-        private static Task<string> SucceedsAsync(Task<HttpResponseMessage> call) => AnswerAsync(call, response => response.IsSuccessStatusCode);
-
-        private static async Task<string> AnswerAsync(Task<HttpResponseMessage> call, Func<HttpResponseMessage, bool> expected)
-        {
-            using var response = await call;
-            var body = await response.Content.ReadAsStringAsync();
-            Assert.True(expected(response), $"{response.RequestMessage?.RequestUri?.AbsolutePath} answered {(int)response.StatusCode}: {body}");
-            return body;
         }
     }
 }
