@@ -51,6 +51,26 @@ public sealed class ControlTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_seeded_fraction_hits_the_same_calls_every_run()
+    {
+        async Task<string> PatternAsync()
+        {
+            await _wx.ControlAsync(HttpMethod.Delete, "/__emulator/faults");
+            await _wx.ControlAsync(HttpMethod.Post, "/__emulator/faults", new { path = "/cgi-bin/token", errcode = -1, fraction = 0.3, seed = 7 });
+            var hits = new char[40];
+            for (var i = 0; i < hits.Length; i++)
+                hits[i] = (await _wx.GetJsonAsync(TokenPath + "wxa")).TryGetProperty("errcode", out _) ? 'x' : '.';
+            return new string(hits);
+        }
+
+        var first = await PatternAsync();
+        Assert.Equal(first, await PatternAsync());
+        Assert.InRange(first.Count(c => c == 'x'), 4, 24);
+        var listed = await _wx.ControlAsync(HttpMethod.Get, "/__emulator/faults");
+        Assert.Equal(7, listed.GetProperty("faults")[0].GetProperty("seed").GetInt32());
+    }
+
+    [Fact]
     public async Task A_fault_can_target_one_access_point()
     {
         await _wx.ControlAsync(HttpMethod.Post, "/__emulator/faults", new { path = "/cgi-bin/token", access_point = "api", errcode = 45011 });
@@ -70,6 +90,7 @@ public sealed class ControlTests : IAsyncLifetime
             new { path = "/cgi-bin/token", errcode = 1, count = 1, fraction = 0.5 },
             new { path = "/cgi-bin/token", http_status = 42 },
             new { path = "/cgi-bin/token", errcode = 1, access_point = "moon" },
+            new { path = "/cgi-bin/token", errcode = 1, seed = 3 },
         })
         {
             using var response = await _wx.Client.PostAsync("/__emulator/faults", System.Net.Http.Json.JsonContent.Create(bad));

@@ -31,10 +31,7 @@ public sealed partial class ComponentRecovery(
             using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
                 await started.Task.WaitAsync(stoppingToken);
             tickets.Receiving();
-            foreach (var component in await components.ListAsync(stoppingToken))
-            {
-                if (await tickets.CurrentAsync(component.ComponentAppid, stoppingToken) is null) await tickets.RequestPushAsync(component, stoppingToken);
-            }
+            await RequestMissingTicketsAsync(stoppingToken);
             while (true)
             {
                 await ReconcileAsync(restored, startedAt, stoppingToken);
@@ -81,6 +78,25 @@ public sealed partial class ComponentRecovery(
         }
     }
 
+    /// <summary>
+    /// Asks for a ticket for each platform without a valid one. A store that does not answer yet only costs the early
+    /// ticket (WeChat pushes one every ten minutes anyway): an exception escaping here would stop the whole server.
+    /// </summary>
+    private async Task RequestMissingTicketsAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            foreach (var component in await components.ListAsync(cancellationToken))
+            {
+                if (await tickets.CurrentAsync(component.ComponentAppid, cancellationToken) is null) await tickets.RequestPushAsync(component, cancellationToken);
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogTicketRequestFailed(e);
+        }
+    }
+
     /// <summary>A component token needs a ticket; one was asked for at start. Past the wait, the sync reports what is missing.</summary>
     private async Task WaitForTicketAsync(string componentAppid, CancellationToken cancellationToken)
     {
@@ -101,6 +117,9 @@ public sealed partial class ComponentRecovery(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not restore the grants of platform {ComponentAppid}: {Error}: {Message}; trying again later")]
     private partial void LogRecoveryFailed(string componentAppid, string error, string message);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not check the platforms' tickets at start; waiting for WeChat's next pushes")]
+    private partial void LogTicketRequestFailed(Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Reconciling the platforms' grants failed; trying again later")]
     private partial void LogReconcileCrashed(Exception exception);

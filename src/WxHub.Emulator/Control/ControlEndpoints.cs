@@ -53,6 +53,8 @@ internal sealed class ControlEndpoints(EmulatorState state, AppRegistrar apps, I
             throw ControlProblem.BadRequest("count_or_fraction", "Give count (the next N calls) or fraction (a share of calls), not both.");
         if (request.Count < 1) throw ControlProblem.BadRequest("invalid_count", "count must be at least 1.");
         if (request.Fraction is <= 0 or > 1) throw ControlProblem.BadRequest("invalid_fraction", "fraction must be more than 0 and at most 1.");
+        if (request.Seed is not null && request.Fraction is null)
+            throw ControlProblem.BadRequest("seed_without_fraction", "seed picks which calls a fraction hits; give fraction with it.");
 
         Fault fault;
         lock (state.Gate)
@@ -66,6 +68,8 @@ internal sealed class ControlEndpoints(EmulatorState state, AppRegistrar apps, I
                 Value = value,
                 Remaining = request.Count,
                 Fraction = request.Fraction,
+                Seed = request.Seed,
+                Draws = request.Seed is { } seed ? new Random(seed) : Random.Shared,
             });
         return ControlHttp.Json(View(fault), EmulatorJson.Default.FaultView, StatusCodes.Status201Created);
     }
@@ -115,7 +119,8 @@ internal sealed class ControlEndpoints(EmulatorState state, AppRegistrar apps, I
         },
         fault.Action == FaultAction.Drop ? null : fault.Value,
         fault.Remaining,
-        fault.Fraction);
+        fault.Fraction,
+        fault.Seed);
 
     private async Task<IResult> AdvanceClockAsync(HttpContext http)
     {

@@ -37,7 +37,8 @@ internal sealed record FaultRequest(
     int? DelayMs,
     bool? Drop,
     int? Count,
-    double? Fraction);
+    double? Fraction,
+    int? Seed);
 
 internal sealed record FaultView(
     int Id,
@@ -47,7 +48,8 @@ internal sealed record FaultView(
     string Action,
     int? Value,
     int? Count,
-    double? Fraction);
+    double? Fraction,
+    int? Seed);
 
 internal sealed record FaultList(IReadOnlyList<FaultView> Faults);
 

@@ -11,6 +11,7 @@ internal enum FaultAction
 /// <summary>
 /// A failure to inject into matching calls: a path, optionally one app or one access point; applied to the next
 /// <see cref="Remaining"/> calls, to a <see cref="Fraction"/> of calls, or (neither given) to every call until cleared.
+/// A fraction drawn from a <see cref="Draws"/> seeded by the test repeats the same choices for the same sequence of calls.
 /// </summary>
 internal sealed class Fault
 {
@@ -25,6 +26,11 @@ internal sealed class Fault
 
     public int? Remaining { get; set; }
     public double? Fraction { get; init; }
+
+    /// <summary>Where the fraction's draws come from: seeded when the test gave a seed, else shared.</summary>
+    public Random Draws { get; init; } = Random.Shared;
+
+    public int? Seed { get; init; }
 
     public bool Matches(string path, string? appId, string accessPoint) =>
         string.Equals(Path, path, StringComparison.Ordinal)
@@ -55,7 +61,7 @@ internal sealed class FaultBook
         foreach (var fault in _faults)
         {
             if (!fault.Matches(path, appId, accessPoint)) continue;
-            if (fault.Fraction is { } fraction && Random.Shared.NextDouble() >= fraction) continue;
+            if (fault.Fraction is { } fraction && fault.Draws.NextDouble() >= fraction) continue;
             if (fault.Remaining is { } remaining)
             {
                 if (remaining <= 1) _faults.Remove(fault);

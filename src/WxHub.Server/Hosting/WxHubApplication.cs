@@ -12,6 +12,7 @@ using WxHub.Server.Admin;
 using WxHub.Server.Business;
 using WxHub.Server.Dashboard;
 using WxHub.Server.Health;
+using WxHub.Server.Http;
 using WxHub.Server.Logins;
 using WxHub.Server.Messages;
 using WxHub.Server.Proxy;
@@ -62,6 +63,7 @@ public static class WxHubApplication
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
+        app.UseStoreFailureAnswers();
         app.MapHealthEndpoints();
         app.MapMetrics();
         app.MapDashboard();

@@ -134,22 +134,50 @@ public sealed partial class OutboxDispatcher(
             var now = time.GetUtcNow();
             if (attempt.Acknowledged)
             {
-                await outbox.MarkDeliveredAsync(entry.Id, now, _stopping.Token);
+                await SettleAsync(entry.Id, () => outbox.MarkDeliveredAsync(entry.Id, now, _stopping.Token));
                 return;
             }
             var wait = options.Value.RetryDelay(entry.Attempts + 1);
             LogDeliveryFailed(entry.Appid, entry.Id, subscriber.Id, entry.Attempts + 1, attempt.Error, wait);
-            await outbox.MarkFailedAsync(entry.Id, now + wait, attempt.Error ?? "failed", _stopping.Token);
+            await SettleAsync(entry.Id, () => outbox.MarkFailedAsync(entry.Id, now + wait, attempt.Error ?? "failed", _stopping.Token));
             Wake();
-        }
-        catch (Exception e)
-        {
-            LogRecordFailed(e, entry.Id);
         }
         finally
         {
-            // Recorded, or not recordable: either way no longer renewed, so an unrecorded entry is sent again.
+            // Recorded, or shutting down: no longer renewed, so an unrecorded entry is sent again once its claim lapses.
             _sending.TryRemove(entry.Id, out _);
+        }
+    }
+
+    /// <summary>
+    /// Writes a claimed entry's outcome, again and again while the store fails (the claim is renewed meanwhile): giving
+    /// up would let the claim lapse and send a delivered message a second time.
+    /// </summary>
+    private async Task SettleAsync(string deliveryId, Func<Task> record)
+    {
+        while (true)
+        {
+            try
+            {
+                await record();
+                return;
+            }
+            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+            {
+                return; // shutting down: the next start sends it again
+            }
+            catch (Exception e)
+            {
+                LogRecordFailed(e, deliveryId);
+            }
+            try
+            {
+                await Task.Delay(PauseAfterStoreFailure, time, _stopping.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
         }
     }
 
@@ -184,7 +212,7 @@ public sealed partial class OutboxDispatcher(
         }
         catch (Exception e)
         {
-            LogRecordFailed(e, delivery.Entry.Id);
+            LogSendFailed(e, delivery.Entry.Id);
             _sending.TryRemove(delivery.Entry.Id, out _);
         }
         finally
@@ -206,5 +234,8 @@ public sealed partial class OutboxDispatcher(
     private partial void LogStoreFailed(Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Delivery {DeliveryId} could not be sent or its outcome recorded; it is sent again once its claim lapses.")]
+    private partial void LogSendFailed(Exception exception, string deliveryId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The store did not take the outcome of delivery {DeliveryId}; trying again shortly.")]
     private partial void LogRecordFailed(Exception exception, string deliveryId);
 }

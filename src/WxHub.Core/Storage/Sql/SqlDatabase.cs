@@ -86,11 +86,7 @@ public abstract class SqlDatabase : IStoreHealth, IAsyncDisposable, IDisposable
     {
         try
         {
-            await RunAsync(async connection =>
-            {
-                await using var command = connection.Command("SELECT 1");
-                return await command.ExecuteScalarAsync(cancellationToken);
-            }, cancellationToken);
+            await ProbeAsync(cancellationToken);
             return StoreHealth.Reachable;
         }
         catch (Exception e) when (e is DbException or IOException or TimeoutException or OperationCanceledException or InvalidOperationException)
@@ -98,6 +94,14 @@ public abstract class SqlDatabase : IStoreHealth, IAsyncDisposable, IDisposable
             return StoreHealth.Unreachable($"The {Kind} store does not answer: {e.Message}");
         }
     }
+
+    /// <summary>What readiness asks of the store; throws when it cannot serve. A round trip by default.</summary>
+    protected virtual Task ProbeAsync(CancellationToken cancellationToken) =>
+        RunAsync(async connection =>
+        {
+            await using var command = connection.Command("SELECT 1");
+            return await command.ExecuteScalarAsync(cancellationToken);
+        }, cancellationToken);
 
     public abstract ValueTask DisposeAsync();
 

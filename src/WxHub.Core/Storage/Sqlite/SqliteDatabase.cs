@@ -12,6 +12,8 @@ public sealed class SqliteDatabase : SqlDatabase
 {
     public const string FileName = "wxhub.db";
 
+    private const int ReadOnly = 8; // SQLITE_READONLY
+
     private readonly string _connectionString;
     private readonly Lazy<SqliteWriteQueue> _writes;
 
@@ -55,6 +57,32 @@ public sealed class SqliteDatabase : SqlDatabase
     /// <summary>Through the group-commit queue: one transaction, so one flush, for every writer waiting.</summary>
     public override Task<T> WriteAsync<T>(Func<DbTransaction, Task<T>> work, CancellationToken cancellationToken = default) =>
         _writes.Value.WriteAsync(work);
+
+    /// <summary>
+    /// SQLite opens a file it cannot write read-only, and a pooled connection opened so stays read-only after the disk
+    /// takes writes again. Its refusal (SQLITE_READONLY) comes before anything is written: the pool is emptied and the
+    /// work runs once more on a fresh connection.
+    /// </summary>
+    protected override bool WasSessionEndedBeforehand(DbException exception) => exception is SqliteException { SqliteErrorCode: ReadOnly };
+
+    protected override void ForgetPooledConnections()
+    {
+        using var connection = new SqliteConnection(_connectionString);
+        SqliteConnection.ClearPool(connection);
+    }
+
+    /// <summary>
+    /// A file goes on answering reads after its disk stopped taking writes (remounted read-only, full, immutable), so
+    /// readiness asks for a write, through the queue the stores write by: the header's user_version rewritten unchanged.
+    /// </summary>
+    protected override Task ProbeAsync(CancellationToken cancellationToken) =>
+        WriteAsync(async transaction =>
+        {
+            await using var command = transaction.Command("PRAGMA user_version");
+            var version = Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+            command.CommandText = $"PRAGMA user_version = {version}";
+            return await command.ExecuteNonQueryAsync();
+        }).WaitAsync(cancellationToken);
 
     public override async ValueTask DisposeAsync()
     {

@@ -41,24 +41,50 @@ internal sealed class SqliteWriteQueue : IAsyncDisposable
         await _writer;
     }
 
+    /// <summary>
+    /// The writer: one connection, opened when needed. A batch that cannot get one fails, and a batch with a failure
+    /// leaves its connection behind, so a disk that stopped taking writes (or a file that could not be opened) fails
+    /// the writes meanwhile and the writer carries on once it is back.
+    /// </summary>
     private async Task WriteAsync()
     {
-        await using var connection = await _database.OpenAsync();
+        DbConnection? connection = null;
         var batch = new List<Work>(MaxBatch);
-        while (await _queue.Reader.WaitToReadAsync())
+        try
         {
-            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var item)) batch.Add(item);
-            await CommitAsync(connection, batch);
-            batch.Clear();
+            while (await _queue.Reader.WaitToReadAsync())
+            {
+                while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var item)) batch.Add(item);
+                try
+                {
+                    connection ??= await _database.OpenAsync();
+                }
+                catch (Exception e)
+                {
+                    foreach (var work in batch) work.Fail(e);
+                    batch.Clear();
+                    continue;
+                }
+                if (!await CommitAsync(connection, batch))
+                {
+                    await connection.DisposeAsync();
+                    connection = null;
+                }
+                batch.Clear();
+            }
+        }
+        finally
+        {
+            if (connection is not null) await connection.DisposeAsync();
         }
     }
 
     /// <summary>
     /// Runs the batch in one transaction. When any piece fails, the whole transaction is rolled back and each piece runs
     /// again in a transaction of its own, so only the failing one reports its error (failures are rare; savepoints
-    /// around every piece would cost two statements each on the common path).
+    /// around every piece would cost two statements each on the common path). False when any piece failed.
     /// </summary>
-    private static async Task CommitAsync(DbConnection connection, List<Work> batch)
+    private static async Task<bool> CommitAsync(DbConnection connection, List<Work> batch)
     {
         try
         {
@@ -68,15 +94,17 @@ internal sealed class SqliteWriteQueue : IAsyncDisposable
                 await transaction.CommitAsync();
             }
             foreach (var work in batch) work.Complete();
+            return true;
         }
         catch (Exception e)
         {
             if (batch.Count == 1)
             {
                 batch[0].Fail(e);
-                return;
+                return false;
             }
             foreach (var work in batch) await CommitAsync(connection, [work]);
+            return false;
         }
     }
 
