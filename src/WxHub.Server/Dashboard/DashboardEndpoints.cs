@@ -7,6 +7,7 @@ using WxHub.Core.Access;
 using WxHub.Core.Apps;
 using WxHub.Core.Credentials;
 using WxHub.Core.WeChat;
+using WxHub.Server.Http;
 
 namespace WxHub.Server.Dashboard;
 
@@ -32,7 +33,7 @@ public static class DashboardEndpoints
         {
             var form = await ReadFormAsync(http);
             if (form is null || !admin.Verify(form["admin_key"].ToString()))
-                return Page(DashboardPages.Login("That is not the admin key."), StatusCodes.Status401Unauthorized);
+                return new CountedRefusal(Page(DashboardPages.Login("That is not the admin key."), StatusCodes.Status401Unauthorized), StatusCodes.Status401Unauthorized, "invalid_admin_key");
             sessions.SignIn(http);
             return Results.Redirect("/", permanent: false, preserveMethod: false);
         });
@@ -49,13 +50,13 @@ public static class DashboardEndpoints
             var created = await keys.CreateAsync(form["name"].ToString(), apps, null, http.RequestAborted);
             return created.Succeeded
                 ? Page(await OverviewAsync(http, session, created.Value!.Key), StatusCodes.Status201Created)
-                : Problem(StatusCodes.Status400BadRequest, created.Message!);
+                : Problem(StatusCodes.Status400BadRequest, "invalid_request", created.Message!);
         }));
 
         endpoints.MapPost("/keys/{id}/revoke", (string id, HttpContext http, DashboardSessions sessions, KeyAdministration keys) => Guarded(http, sessions, async (_, _) =>
             await keys.RevokeAsync(id, http.RequestAborted)
                 ? Results.Redirect("/")
-                : Problem(StatusCodes.Status404NotFound, $"No API key '{id}'.")));
+                : Problem(StatusCodes.Status404NotFound, "key_not_found", $"No API key '{id}'.")));
 
         return endpoints;
     }
@@ -63,15 +64,26 @@ public static class DashboardEndpoints
     /// <summary>A state-changing form: needs a session and its CSRF token.</summary>
     private static async Task<IResult> Guarded(HttpContext http, DashboardSessions sessions, Func<DashboardSession, IFormCollection, Task<IResult>> handle)
     {
-        if (sessions.Current(http) is not { } session) return Problem(StatusCodes.Status401Unauthorized, "Sign in again at /.");
+        if (sessions.Current(http) is not { } session) return Problem(StatusCodes.Status401Unauthorized, "not_signed_in", "Sign in again at /.");
         var form = await ReadFormAsync(http);
         if (form is null || !DashboardSessions.CsrfMatches(session, form["csrf"].ToString()))
-            return Problem(StatusCodes.Status403Forbidden, "The form's CSRF token is missing or stale; reload the page and submit again.");
+            return Problem(StatusCodes.Status403Forbidden, "invalid_csrf_token", "The form's CSRF token is missing or stale; reload the page and submit again.");
         return await handle(session, form);
     }
 
-    private static async Task<IFormCollection?> ReadFormAsync(HttpContext http) =>
-        http.Request.HasFormContentType ? await http.Request.ReadFormAsync(http.RequestAborted) : null;
+    /// <summary>The posted form, or null when there is none or it cannot be read (a multipart body without a boundary, values over the limits).</summary>
+    private static async Task<IFormCollection?> ReadFormAsync(HttpContext http)
+    {
+        if (!http.Request.HasFormContentType) return null;
+        try
+        {
+            return await http.Request.ReadFormAsync(http.RequestAborted);
+        }
+        catch (InvalidDataException)
+        {
+            return null;
+        }
+    }
 
     private static async Task<string> OverviewAsync(HttpContext http, DashboardSession session, string? createdKey)
     {
@@ -96,5 +108,6 @@ public static class DashboardEndpoints
 
     private static IResult Page(string html, int status = StatusCodes.Status200OK) => Results.Content(html, Html, statusCode: status);
 
-    private static IResult Problem(int status, string message) => Results.Content(DashboardPages.Problem(message), Html, statusCode: status);
+    private static IResult Problem(int status, string error, string message) =>
+        new CountedRefusal(Results.Content(DashboardPages.Problem(message), Html, statusCode: status), status, error);
 }

@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json.Nodes;
 using WxHub.Core.WeChat;
+using WxHub.Server.Tests.Attack;
 using WxHub.Server.Tests.Credentials;
 using WxHub.Server.Tests.Messages;
 using WxHub.Testing;
@@ -54,8 +54,7 @@ public sealed class ComponentTests
         // The grant itself (WeChat's list shows it) is nowhere in the clear: not in answers, not on disk.
         var refreshToken = (await AuthorizerListAsync(hub, await platform.ComponentTokenAsync()))[0]!.Str("refresh_token");
         Assert.DoesNotContain(refreshToken, detail.ToJsonString());
-        foreach (var file in Directory.GetFiles(hub.DataPath, "wxhub.db*"))
-            Assert.True((await ReadSharedAsync(file)).AsSpan().IndexOf(Encoding.UTF8.GetBytes(refreshToken)) < 0, $"{Path.GetFileName(file)} holds a refresh token in the clear.");
+        await SecretScan.AssertNotInDatabaseAsync(hub.DataPath, [("the authorizer refresh token", refreshToken)]);
     }
 
     [Fact]
@@ -192,12 +191,4 @@ public sealed class ComponentTests
     /// <summary>The command line on the fixture's data folder, calling the emulator as the server does.</summary>
     private static Task<(int ExitCode, string Output, string Error)> Wxhub(HubFixture hub, params string[] args) =>
         WxhubCli.RunAsync(new Dictionary<string, string> { ["WXHUB_DATA"] = hub.DataPath, ["WXHUB_WECHATAPI"] = hub.Emulator.BaseUrl.ToString() }, args);
-
-    private static async Task<byte[]> ReadSharedAsync(string path)
-    {
-        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        using var copy = new MemoryStream();
-        await stream.CopyToAsync(copy);
-        return copy.ToArray();
-    }
 }

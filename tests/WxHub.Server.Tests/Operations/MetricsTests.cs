@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.RegularExpressions;
 using WxHub.Core.WeChat;
 using WxHub.Server.Tests.Credentials;
 
@@ -29,18 +28,18 @@ public sealed class MetricsTests : IAsyncLifetime
         var text = await scrape.Content.ReadAsStringAsync();
 
         Assert.Contains("# TYPE wxhub_tokens_served_total counter", text);
-        Assert.Equal(2, Value(text, "wxhub_tokens_served_total", $"appid=\"{healthy}\",kind=\"access_token\""));
+        Assert.Equal(2, Prometheus.Value(text, "wxhub_tokens_served_total", $"appid=\"{healthy}\",kind=\"access_token\""));
         Assert.DoesNotContain($"wxhub_tokens_served_total{{appid=\"{blocked}\"", text);
-        Assert.True(Value(text, "wxhub_refreshes_total", $"appid=\"{healthy}\",kind=\"access_token\",reason=\"startup\",result=\"succeeded\"")
-            + Value(text, "wxhub_refreshes_total", $"appid=\"{healthy}\",kind=\"access_token\",reason=\"demand\",result=\"succeeded\"") >= 1);
-        Assert.True(Value(text, "wxhub_refreshes_total", $"appid=\"{blocked}\",kind=\"access_token\",reason=\"demand\",result=\"failed\"")
-            + Value(text, "wxhub_refreshes_total", $"appid=\"{blocked}\",kind=\"access_token\",reason=\"startup\",result=\"failed\"") >= 1);
-        Assert.True(Value(text, "wxhub_upstream_errors_total", $"endpoint=\"{WeChatEndpoints.StableToken}\",errcode=\"40164\"") >= 1);
-        Assert.True(Value(text, "wxhub_quota_used_total", $"appid=\"{healthy}\",endpoint=\"{WeChatEndpoints.StableToken}\"") >= 1);
+        Assert.True(Prometheus.Value(text, "wxhub_refreshes_total", $"appid=\"{healthy}\",kind=\"access_token\",reason=\"startup\",result=\"succeeded\"")
+            + Prometheus.Value(text, "wxhub_refreshes_total", $"appid=\"{healthy}\",kind=\"access_token\",reason=\"demand\",result=\"succeeded\"") >= 1);
+        Assert.True(Prometheus.Value(text, "wxhub_refreshes_total", $"appid=\"{blocked}\",kind=\"access_token\",reason=\"demand\",result=\"failed\"")
+            + Prometheus.Value(text, "wxhub_refreshes_total", $"appid=\"{blocked}\",kind=\"access_token\",reason=\"startup\",result=\"failed\"") >= 1);
+        Assert.True(Prometheus.Value(text, "wxhub_upstream_errors_total", $"endpoint=\"{WeChatEndpoints.StableToken}\",errcode=\"40164\"") >= 1);
+        Assert.True(Prometheus.Value(text, "wxhub_quota_used_total", $"appid=\"{healthy}\",endpoint=\"{WeChatEndpoints.StableToken}\"") >= 1);
         Assert.Contains("# TYPE wxhub_upstream_duration_seconds histogram", text);
-        Assert.True(Value(text, "wxhub_upstream_duration_seconds_count", $"endpoint=\"{WeChatEndpoints.StableToken}\",outcome=\"answered\"") >= 2);
+        Assert.True(Prometheus.Value(text, "wxhub_upstream_duration_seconds_count", $"endpoint=\"{WeChatEndpoints.StableToken}\",outcome=\"answered\"") >= 2);
         Assert.Contains("wxhub_upstream_duration_seconds_bucket{endpoint=\"" + WeChatEndpoints.StableToken + "\",outcome=\"answered\",le=\"+Inf\"}", text);
-        Assert.Equal(0, Value(text, "wxhub_outbox_depth", ""));
+        Assert.Equal(0, Prometheus.Value(text, "wxhub_outbox_depth", ""));
 
         Assert.DoesNotContain(token, text);
         Assert.DoesNotContain(_hub.SecretOf(healthy), text);
@@ -56,13 +55,5 @@ public sealed class MetricsTests : IAsyncLifetime
 
         Assert.Contains(appid, await other.Admin.GetStringAsync("/metrics"));
         Assert.DoesNotContain(appid, await _hub.Admin.GetStringAsync("/metrics"));
-    }
-
-    /// <summary>The value of the series <paramref name="name"/>{<paramref name="labels"/>}, or 0 when absent.</summary>
-    private static double Value(string text, string name, string labels)
-    {
-        var series = labels.Length == 0 ? name : $"{name}{{{labels}}}";
-        var match = Regex.Match(text, "^" + Regex.Escape(series) + " (\\S+)$", RegexOptions.Multiline);
-        return match.Success ? double.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : 0;
     }
 }
