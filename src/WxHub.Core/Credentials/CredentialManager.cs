@@ -33,6 +33,7 @@ public sealed partial class CredentialManager : ICredentialProvider, IAppChangeL
     private readonly TimeProvider _time;
     private readonly ILogger<CredentialManager> _logger;
     private readonly RefreshScheduler _scheduler;
+    private readonly Func<CredentialSlot, Task> _load;
     private int _disposed;
     private volatile bool _started;
 
@@ -57,6 +58,7 @@ public sealed partial class CredentialManager : ICredentialProvider, IAppChangeL
         _time = time;
         _logger = logger;
         _scheduler = new RefreshScheduler(time, options.Value, RefreshScheduledAsync);
+        _load = LoadAsync;
     }
 
     /// <summary>Credentials with a background refresh scheduled (for operators and benchmarks).</summary>
@@ -202,7 +204,8 @@ public sealed partial class CredentialManager : ICredentialProvider, IAppChangeL
     private async ValueTask<CredentialSlot> SlotAsync(CredentialKey key, CancellationToken cancellationToken)
     {
         var slot = _slots.GetOrAdd(key, static k => new CredentialSlot(k));
-        await slot.EnsureLoaded(() => LoadAsync(slot)).WaitAsync(cancellationToken);
+        var loading = slot.EnsureLoaded(_load);
+        if (!loading.IsCompletedSuccessfully) await loading.WaitAsync(cancellationToken);
         return slot;
     }
 
