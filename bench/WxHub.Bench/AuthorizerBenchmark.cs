@@ -27,9 +27,9 @@ internal static class AuthorizerBenchmark
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var count = Option(args, "--authorizers", 100_000);
-        var rate = Option(args, "--rate", 5_000);
-        var concurrency = Option(args, "--concurrency", 64);
+        var count = BenchArgs.Option(args, "--authorizers", 100_000);
+        var rate = BenchArgs.Option(args, "--rate", 5_000);
+        var concurrency = BenchArgs.Option(args, "--concurrency", 64);
         var data = Path.Combine(Path.GetTempPath(), "wxhub-bench-" + Guid.NewGuid().ToString("N"));
         var key = EncodingAesKey.Generate();
         var port = WxHubChild.FreePort();
@@ -121,7 +121,7 @@ internal static class AuthorizerBenchmark
             Console.WriteLine($"| Bare api_authorizer_token calls, {concurrency} at a time, nothing stored (baseline) | {count:N0} | {baseline.TotalSeconds:0.0} | {count / baseline.TotalSeconds:0} | |");
             Console.WriteLine($"| Sync: grants restored from api_get_authorizer_list | {count:N0} | {sync.TotalSeconds:0.0} | {count / sync.TotalSeconds:0} | |");
             Console.WriteLine($"| First fetch of every authorizer token (scheduler) | {count:N0} | {fetch.TotalSeconds:0.0} | {count / fetch.TotalSeconds:0} | {Mib(firstPeak)} |");
-            Console.WriteLine($"| Restart, every token valid: start-up to /healthz, nothing fetched | {count:N0} | {startup.TotalSeconds:0.0} | | {Mib(idlePeak)} |");
+            Console.WriteLine($"| Restart, every token valid: start-up to ready (/readyz), nothing fetched | {count:N0} | {startup.TotalSeconds:0.0} | | {Mib(idlePeak)} |");
             Console.WriteLine($"| Restart, every token due: refreshed once each (scheduler) | {count:N0} | {refresh.TotalSeconds:0.0} | {count / refresh.TotalSeconds:0} | {Mib(refreshPeak)} |");
             Console.WriteLine();
             Console.WriteLine();
@@ -129,7 +129,7 @@ internal static class AuthorizerBenchmark
             Console.WriteLine("|---|---:|---:|---:|");
             foreach (var t in dashboard) Console.WriteLine($"| {t.Page} | {t.Rows} | {t.MedianMs:0.0} | {t.P95Ms:0.0} |");
             Console.WriteLine();
-            Console.WriteLine($"Start-up with every token due answered /healthz in {dueStartup.TotalSeconds:0.0} s. Ratio of the scheduled refresh's time to the baseline's: {refresh / baseline:0.00}.");
+            Console.WriteLine($"Start-up with every token due was ready (/readyz) in {dueStartup.TotalSeconds:0.0} s. Ratio of the scheduled refresh's time to the baseline's: {refresh / baseline:0.00}.");
             return 0;
         }
         finally
@@ -169,12 +169,4 @@ internal static class AuthorizerBenchmark
         JsonNode.Parse(await wechat.GetStringAsync("/__emulator/stats"))!["calls"]?[path]?[Component]?.GetValue<int>() ?? 0;
 
     private static string Mib(long bytes) => $"{bytes / 1024.0 / 1024.0:0} MiB";
-
-    private static int Option(string[] args, string name, int fallback)
-    {
-        var at = Array.IndexOf(args, name);
-        return at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
-    }
-
-    /// <summary><c>wxhub serve</c> in its own process, its peak resident memory read from /proc.</summary>
 }

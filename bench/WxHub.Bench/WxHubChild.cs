@@ -20,7 +20,7 @@ internal sealed class WxHubChild : IDisposable
 
     public HttpClient Admin { get; }
 
-    /// <summary>From spawning the process to its first healthy answer.</summary>
+    /// <summary>From spawning the process to its first ready answer (<c>/readyz</c> 200: the store answers, the schedule is built).</summary>
     public TimeSpan StartedIn { get; }
 
     public static async Task<WxHubChild> StartAsync(string data, int port, string adminKey, IReadOnlyDictionary<string, string> environment)
@@ -41,7 +41,7 @@ internal sealed class WxHubChild : IDisposable
         await UntilAsync(async () =>
         {
             if (process.HasExited) throw new InvalidOperationException("wxhub serve exited.");
-            try { return (await admin.GetAsync("/healthz")).IsSuccessStatusCode; }
+            try { return (await admin.GetAsync("/readyz")).IsSuccessStatusCode; }
             catch (HttpRequestException) { return false; }
         }, TimeSpan.FromMinutes(2));
         return new WxHubChild(process, admin, watch.Elapsed);

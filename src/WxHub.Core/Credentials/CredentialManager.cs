@@ -37,6 +37,7 @@ public sealed partial class CredentialManager : ICredentialProvider, IAppChangeL
     private readonly RefreshScheduler _scheduler;
     private readonly ClusterRefresh? _cluster;
     private IDisposable? _listening;
+    private readonly Func<CredentialSlot, Task> _load;
     private int _disposed;
     private volatile bool _started;
 
@@ -65,6 +66,7 @@ public sealed partial class CredentialManager : ICredentialProvider, IAppChangeL
         _logger = logger;
         _scheduler = new RefreshScheduler(time, options.Value, RefreshScheduledAsync);
         if (instance.Clustered) _cluster = new ClusterRefresh(leases, notifications, instance, options.Value, time, logger);
+        _load = LoadAsync;
     }
 
     /// <summary>Credentials with a background refresh scheduled (for operators and benchmarks).</summary>
@@ -214,7 +216,8 @@ public sealed partial class CredentialManager : ICredentialProvider, IAppChangeL
     private async ValueTask<CredentialSlot> SlotAsync(CredentialKey key, CancellationToken cancellationToken)
     {
         var slot = _slots.GetOrAdd(key, static k => new CredentialSlot(k));
-        await slot.EnsureLoaded(() => LoadAsync(slot)).WaitAsync(cancellationToken);
+        var loading = slot.EnsureLoaded(_load);
+        if (!loading.IsCompletedSuccessfully) await loading.WaitAsync(cancellationToken);
         return slot;
     }
 

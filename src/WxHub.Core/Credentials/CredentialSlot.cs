@@ -33,9 +33,11 @@ internal sealed class CredentialSlot(CredentialKey key)
     }
 
     /// <summary>Runs <paramref name="load"/> once for the life of the slot; later callers get the same task.</summary>
-    public Task EnsureLoaded(Func<Task> load)
+    /// <summary>Starts <paramref name="load"/> once; afterwards (every token read) answers without taking the lock.</summary>
+    public Task EnsureLoaded(Func<CredentialSlot, Task> load)
     {
-        lock (_gate) return _loading ??= Task.Run(load);
+        if (Volatile.Read(ref _loading) is { } loading) return loading;
+        lock (_gate) return _loading ??= Task.Run(() => load(this));
     }
 
     /// <summary>Single flight: joins the refresh in progress, whatever started it, or starts one.</summary>

@@ -19,6 +19,7 @@ public sealed class WxHubMetrics
     public const string UpstreamDuration = "wxhub.upstream.duration";
     public const string UpstreamErrors = "wxhub.upstream.errors";
     public const string QuotaUsed = "wxhub.quota.used";
+    public const string RequestsRefused = "wxhub.requests.refused";
 
     /// <summary>Registered by the message server (it owns the outbox), named here so every name has one home.</summary>
     public const string OutboxDepth = "wxhub.outbox.depth";
@@ -28,6 +29,7 @@ public sealed class WxHubMetrics
     private readonly Histogram<double> _upstreamDuration;
     private readonly Counter<long> _upstreamErrors;
     private readonly Counter<long> _quotaUsed;
+    private readonly Counter<long> _refused;
 
     public WxHubMetrics(IMeterFactory meters)
     {
@@ -38,6 +40,7 @@ public sealed class WxHubMetrics
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
         _upstreamErrors = meter.CreateCounter<long>(UpstreamErrors, "{answer}", "Answers of WeChat with a non-zero errcode, by endpoint and errcode.");
         _quotaUsed = meter.CreateCounter<long>(QuotaUsed, "{call}", "Calls counted against WeChat's daily quota, by app and endpoint.");
+        _refused = meter.CreateCounter<long>(RequestsRefused, "{request}", "Requests refused with a 4xx, by the error code answered (the reason) and HTTP status.");
     }
 
     public void Served(CredentialKey key) => _served.Add(1, Tag("appid", key.Appid), Tag("kind", Kind(key.Kind)));
@@ -59,6 +62,10 @@ public sealed class WxHubMetrics
         _upstreamErrors.Add(1, Tag("endpoint", endpoint), Tag("errcode", errcode.ToString(System.Globalization.CultureInfo.InvariantCulture)));
 
     public void QuotaCounted(string appid, string endpoint) => _quotaUsed.Add(1, Tag("appid", appid), Tag("endpoint", endpoint));
+
+    /// <param name="reason">The answer's error code: one of WxHub's constant codes, never the caller's text.</param>
+    public void Refused(string reason, int status) =>
+        _refused.Add(1, Tag("reason", reason), Tag("status", status.ToString(System.Globalization.CultureInfo.InvariantCulture)));
 
     private static string Kind(CredentialKind kind) => kind switch
     {

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using WxHub.Core.Access;
+using WxHub.Server.Http;
 
 namespace WxHub.Server.Dashboard;
 
@@ -54,7 +55,7 @@ public static class DashboardEndpoints
         endpoints.MapGet("/platforms/{component_appid}", (string component_appid, string? q, string? after, HttpContext http, DashboardQueries queries) => Signed(http, async csrf =>
             await queries.PlatformAsync(component_appid, q, after, http.RequestAborted) is { } page
                 ? Page(http, DashboardPages.Platform(page, csrf))
-                : Problem(http, StatusCodes.Status404NotFound, $"No platform '{component_appid}' is registered.", csrf)));
+                : Problem(http, StatusCodes.Status404NotFound, "platform_not_found", $"No platform '{component_appid}' is registered.", csrf)));
 
         endpoints.MapGet("/callbacks", (HttpContext http, DashboardQueries queries) => Signed(http, async csrf =>
             Page(http, DashboardPages.Backlogs(await queries.BacklogsAsync(http.RequestAborted), csrf))));
@@ -67,14 +68,18 @@ public static class DashboardEndpoints
 
         endpoints.MapPost("/login", async (HttpContext http, DashboardSessions sessions, AdminKey admin, IOptions<DashboardOptions> options, IAntiforgery antiforgery) =>
         {
+            if (await ReadFormAsync(http) is not { } form)
+                return Problem(http, StatusCodes.Status400BadRequest, "invalid_form", "Sign in with the dashboard's form at /.", null);
             if (!await antiforgery.IsRequestValidAsync(http))
-                return Problem(http, StatusCodes.Status403Forbidden, "The sign-in form is stale or was not sent by this dashboard; reload the page and sign in again.", null);
-            var presented = (await http.Request.ReadFormAsync(http.RequestAborted))["password"].ToString();
+                return Problem(http, StatusCodes.Status403Forbidden, "invalid_csrf_token", "The sign-in form is stale or was not sent by this dashboard; reload the page and sign in again.", null);
+            var presented = form["password"].ToString();
             var password = OperatorPassword.TryParse(options.Value.OperatorPasswordHash, out var p) ? p : null;
             var signedInWith = admin.Verify(presented) ? "admin key" : password?.Verify(presented) == true ? "operator password" : null;
             if (signedInWith is null)
-                return Page(http, DashboardPages.Login(Token(http), password is null ? "That is not the admin key." : "That is neither the admin key nor the operator password.", password is not null),
-                    StatusCodes.Status401Unauthorized);
+                return new CountedRefusal(
+                    Page(http, DashboardPages.Login(Token(http), password is null ? "That is not the admin key." : "That is neither the admin key nor the operator password.", password is not null),
+                        StatusCodes.Status401Unauthorized),
+                    StatusCodes.Status401Unauthorized, "invalid_admin_key");
             sessions.SignIn(http, signedInWith);
             return Results.Redirect("/");
         });
@@ -91,13 +96,13 @@ public static class DashboardEndpoints
             var created = await keys.CreateAsync(form["name"].ToString(), apps, null, http.RequestAborted);
             return created.Succeeded
                 ? Page(http, DashboardPages.Keys(await keys.ListAsync(http.RequestAborted), csrf, created.Value!.Key), StatusCodes.Status201Created)
-                : Problem(http, StatusCodes.Status400BadRequest, created.Message!, csrf);
+                : Problem(http, StatusCodes.Status400BadRequest, "invalid_request", created.Message!, csrf);
         }));
 
         endpoints.MapPost("/keys/{id}/revoke", (string id, HttpContext http, KeyAdministration keys) => Posted(http, async (csrf, _) =>
             await keys.RevokeAsync(id, http.RequestAborted)
                 ? Results.Redirect("/keys")
-                : Problem(http, StatusCodes.Status404NotFound, $"No API key '{id}'.", csrf)));
+                : Problem(http, StatusCodes.Status404NotFound, "key_not_found", $"No API key '{id}'.", csrf)));
 
         return endpoints;
     }
@@ -118,10 +123,12 @@ public static class DashboardEndpoints
     private static async Task<IResult> Posted(HttpContext http, Func<string, IFormCollection, Task<IResult>> handle)
     {
         if (http.RequestServices.GetRequiredService<DashboardSessions>().Current(http) is null)
-            return Problem(http, StatusCodes.Status401Unauthorized, "Your session has ended; sign in again at /.", null);
+            return Problem(http, StatusCodes.Status401Unauthorized, "not_signed_in", "Your session has ended; sign in again at /.", null);
+        if (await ReadFormAsync(http) is not { } form)
+            return Problem(http, StatusCodes.Status400BadRequest, "invalid_form", "Submit the dashboard's own form.", null);
         if (!await http.RequestServices.GetRequiredService<IAntiforgery>().IsRequestValidAsync(http))
-            return Problem(http, StatusCodes.Status403Forbidden, "The form's CSRF token is missing or stale; reload the page and submit again.", null);
-        return await handle(Token(http), await http.Request.ReadFormAsync(http.RequestAborted));
+            return Problem(http, StatusCodes.Status403Forbidden, "invalid_csrf_token", "The form's CSRF token is missing or stale; reload the page and submit again.", null);
+        return await handle(Token(http), form);
     }
 
     /// <summary>The antiforgery request token for this page's forms (its cookie half is set alongside).</summary>
@@ -134,5 +141,21 @@ public static class DashboardEndpoints
         return Results.Content(html, Html, statusCode: status);
     }
 
-    private static IResult Problem(HttpContext http, int status, string message, string? csrf) => Page(http, DashboardPages.Problem(message, csrf), status);
+    /// <summary>A refusal as a page, counted in <c>wxhub_requests_refused_total</c> under <paramref name="error"/>.</summary>
+    private static IResult Problem(HttpContext http, int status, string error, string message, string? csrf) =>
+        new CountedRefusal(Page(http, DashboardPages.Problem(message, csrf), status), status, error);
+
+    /// <summary>The posted form, or null when there is none or it cannot be read (a multipart body without a boundary, values over the limits).</summary>
+    private static async Task<IFormCollection?> ReadFormAsync(HttpContext http)
+    {
+        if (!http.Request.HasFormContentType) return null;
+        try
+        {
+            return await http.Request.ReadFormAsync(http.RequestAborted);
+        }
+        catch (InvalidDataException)
+        {
+            return null;
+        }
+    }
 }

@@ -1,6 +1,8 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using WxHub.Core;
+using WxHub.Core.Diagnostics;
 
 namespace WxHub.Server.Http;
 
@@ -13,7 +15,7 @@ public sealed record ApiError(
 public static class ApiErrors
 {
     public static IResult Create(int status, string error, string message, int? errcode = null) =>
-        Results.Json(new ApiError(error, message, errcode), ApiJsonContext.Default.ApiError, statusCode: status);
+        new CountedRefusal(Results.Json(new ApiError(error, message, errcode), ApiJsonContext.Default.ApiError, statusCode: status), status, error);
 
     public static IResult BadRequest(string error, string message) => Create(StatusCodes.Status400BadRequest, error, message);
 
@@ -32,6 +34,21 @@ public static class ApiErrors
             _ => StatusCodes.Status502BadGateway,
         },
         problem.Code, problem.Message, problem.ErrCode);
+}
+
+/// <summary>
+/// An error answer that, when it refuses the caller (4xx), is counted in <c>wxhub_requests_refused_total</c> under its
+/// error code, so that attacks and misconfigured callers show in the metrics whichever endpoint they hit.
+/// </summary>
+public sealed class CountedRefusal(IResult answer, int status, string error) : IResult, IStatusCodeHttpResult
+{
+    public int? StatusCode => status;
+
+    public Task ExecuteAsync(HttpContext httpContext)
+    {
+        if (status is >= 400 and < 500) httpContext.RequestServices.GetService<WxHubMetrics>()?.Refused(error, status);
+        return answer.ExecuteAsync(httpContext);
+    }
 }
 
 [JsonSerializable(typeof(ApiError))]

@@ -64,15 +64,19 @@ public sealed class PrometheusExporter : IDisposable
     {
         private readonly Lock _gate = new();
         private readonly Dictionary<string, double[]> _values = new(StringComparer.Ordinal);
+        // Label text by tag set: measurements are hot (every token read), so the text is built once per tag set.
+        private readonly Dictionary<TagSet, string> _labels = [];
         private readonly bool _observed = instrument.IsObservable;
 
         public string Name { get; } = PrometheusName(instrument);
 
         public void Record(double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
         {
-            var labels = Labels(tags);
             lock (_gate)
             {
+                string labels;
+                if (!TagSet.TryCreate(tags, out var set)) labels = Labels(tags);
+                else if (!_labels.TryGetValue(set, out labels!)) _labels[set] = labels = Labels(tags);
                 if (!_values.TryGetValue(labels, out var cells)) _values[labels] = cells = new double[buckets is null ? 1 : buckets.Length + 3];
                 if (buckets is null)
                 {
@@ -136,6 +140,24 @@ public sealed class PrometheusExporter : IDisposable
                 pairs.Add(Sanitize(key) + "=\"" + Convert.ToString(value, CultureInfo.InvariantCulture)?.Replace("\\", "\\\\").Replace("\"", "\\\"").Replace("\n", "\\n") + "\"");
             pairs.Sort(StringComparer.Ordinal);
             return string.Join(",", pairs);
+        }
+
+        /// <summary>Up to four tags as a value, in the order given (the same set in another order is another key for the same text).</summary>
+        private readonly record struct TagSet(string? K0, object? V0, string? K1, object? V1, string? K2, object? V2, string? K3, object? V3)
+        {
+            public static bool TryCreate(ReadOnlySpan<KeyValuePair<string, object?>> tags, out TagSet set)
+            {
+                set = tags.Length switch
+                {
+                    0 => default,
+                    1 => new(tags[0].Key, tags[0].Value, null, null, null, null, null, null),
+                    2 => new(tags[0].Key, tags[0].Value, tags[1].Key, tags[1].Value, null, null, null, null),
+                    3 => new(tags[0].Key, tags[0].Value, tags[1].Key, tags[1].Value, tags[2].Key, tags[2].Value, null, null),
+                    4 => new(tags[0].Key, tags[0].Value, tags[1].Key, tags[1].Value, tags[2].Key, tags[2].Value, tags[3].Key, tags[3].Value),
+                    _ => default,
+                };
+                return tags.Length <= 4;
+            }
         }
 
         private static string PrometheusName(Instrument instrument)

@@ -42,7 +42,7 @@ public static class ProxyErrors
     public const int InvalidArgs = 40097;
 
     public static IResult Create(int status, string error, int errcode, string message) =>
-        Results.Json(new ProxyErrorBody(errcode, message, error, message), ProxyJsonContext.Default.ProxyErrorBody, statusCode: status);
+        new CountedRefusal(Results.Json(new ProxyErrorBody(errcode, message, error, message), ProxyJsonContext.Default.ProxyErrorBody, statusCode: status), status, error);
 
     /// <summary>
     /// An error as WeChat gives it, with HTTP 200: what SDKs fetching tokens and retrying on 40001 act on. They report

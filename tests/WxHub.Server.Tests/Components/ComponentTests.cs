@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using WxHub.Core.WeChat;
 using WxHub.Protocol.Crypto;
 using WxHub.Protocol.Signatures;
+using WxHub.Server.Tests.Attack;
 using WxHub.Server.Tests.Credentials;
 using WxHub.Server.Tests.Messages;
 using WxHub.Testing;
@@ -56,12 +57,8 @@ public sealed class ComponentTests
         // The grant itself (WeChat's list shows it) is nowhere in the clear: not in answers, not on disk.
         var refreshToken = (await AuthorizerListAsync(hub, await platform.ComponentTokenAsync()))[0]!.Str("refresh_token");
         Assert.DoesNotContain(refreshToken, detail.ToJsonString());
-        foreach (var file in Directory.GetFiles(hub.DataPath, "wxhub.db*"))
-        {
-            var bytes = await ReadSharedAsync(file);
-            foreach (var secret in new[] { refreshToken, Platform.Secret, platform.AesKey, replaced })
-                Assert.True(bytes.AsSpan().IndexOf(Encoding.UTF8.GetBytes(secret)) < 0, $"{Path.GetFileName(file)} holds a secret in the clear.");
-        }
+        await SecretScan.AssertNotInDatabaseAsync(hub.DataPath,
+            [("the authorizer refresh token", refreshToken), ("the platform's AppSecret", Platform.Secret), ("the platform's EncodingAESKey", platform.AesKey), ("the replaced EncodingAESKey", replaced)]);
     }
 
     [Fact]
@@ -360,12 +357,4 @@ public sealed class ComponentTests
     /// <summary>The command line on the fixture's data folder, calling the emulator as the server does.</summary>
     private static Task<(int ExitCode, string Output, string Error)> Wxhub(HubFixture hub, params string[] args) =>
         WxhubCli.RunAsync(new Dictionary<string, string> { ["WXHUB_DATA"] = hub.DataPath, ["WXHUB_WECHATAPI"] = hub.Emulator.BaseUrl.ToString() }, args);
-
-    private static async Task<byte[]> ReadSharedAsync(string path)
-    {
-        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        using var copy = new MemoryStream();
-        await stream.CopyToAsync(copy);
-        return copy.ToArray();
-    }
 }

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text;
 using WxHub.Core.WeChat;
+using WxHub.Server.Tests.Attack;
 using WxHub.Testing;
 
 namespace WxHub.Server.Tests.Credentials;
@@ -62,23 +62,6 @@ public sealed class RecoveryTests
         var token = (await client.AccessTokenAsync(appid)).Str("access_token");
         var ticket = (await client.GetAsync($"/v1/apps/{appid}/tickets/jsapi").OkAsync()).Str("ticket");
 
-        var files = Directory.GetFiles(hub.DataPath, "wxhub.db*");
-        Assert.NotEmpty(files);
-        foreach (var file in files)
-        {
-            var bytes = await ReadSharedAsync(file);
-            foreach (var secret in new[] { token, ticket, hub.SecretOf(appid) })
-            {
-                Assert.True(bytes.AsSpan().IndexOf(Encoding.UTF8.GetBytes(secret)) < 0, $"{Path.GetFileName(file)} holds a secret in the clear.");
-            }
-        }
-    }
-
-    private static async Task<byte[]> ReadSharedAsync(string path)
-    {
-        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        using var copy = new MemoryStream();
-        await stream.CopyToAsync(copy);
-        return copy.ToArray();
+        await SecretScan.AssertNotInDatabaseAsync(hub.DataPath, [("the access token", token), ("the jsapi ticket", ticket), ("the AppSecret", hub.SecretOf(appid))]);
     }
 }

@@ -32,18 +32,18 @@ public sealed class MetricsTests : IAsyncLifetime
         var text = await scrape.Content.ReadAsStringAsync();
 
         Assert.Contains("# TYPE wxhub_tokens_served_total counter", text);
-        Assert.Equal(2, Value(text, "wxhub_tokens_served_total", $"appid=\"{healthy}\",kind=\"access_token\""));
+        Assert.Equal(2, Prometheus.Value(text, "wxhub_tokens_served_total", $"appid=\"{healthy}\",kind=\"access_token\""));
         Assert.DoesNotContain($"wxhub_tokens_served_total{{appid=\"{blocked}\"", text);
-        Assert.True(Value(text, "wxhub_refreshes_total", $"appid=\"{healthy}\",kind=\"access_token\",reason=\"startup\",result=\"succeeded\"")
-            + Value(text, "wxhub_refreshes_total", $"appid=\"{healthy}\",kind=\"access_token\",reason=\"demand\",result=\"succeeded\"") >= 1);
-        Assert.True(Value(text, "wxhub_refreshes_total", $"appid=\"{blocked}\",kind=\"access_token\",reason=\"demand\",result=\"failed\"")
-            + Value(text, "wxhub_refreshes_total", $"appid=\"{blocked}\",kind=\"access_token\",reason=\"startup\",result=\"failed\"") >= 1);
-        Assert.True(Value(text, "wxhub_upstream_errors_total", $"endpoint=\"{WeChatEndpoints.StableToken}\",errcode=\"40164\"") >= 1);
-        Assert.True(Value(text, "wxhub_quota_used_total", $"appid=\"{healthy}\",endpoint=\"{WeChatEndpoints.StableToken}\"") >= 1);
+        Assert.True(Prometheus.Value(text, "wxhub_refreshes_total", $"appid=\"{healthy}\",kind=\"access_token\",reason=\"startup\",result=\"succeeded\"")
+            + Prometheus.Value(text, "wxhub_refreshes_total", $"appid=\"{healthy}\",kind=\"access_token\",reason=\"demand\",result=\"succeeded\"") >= 1);
+        Assert.True(Prometheus.Value(text, "wxhub_refreshes_total", $"appid=\"{blocked}\",kind=\"access_token\",reason=\"demand\",result=\"failed\"")
+            + Prometheus.Value(text, "wxhub_refreshes_total", $"appid=\"{blocked}\",kind=\"access_token\",reason=\"startup\",result=\"failed\"") >= 1);
+        Assert.True(Prometheus.Value(text, "wxhub_upstream_errors_total", $"endpoint=\"{WeChatEndpoints.StableToken}\",errcode=\"40164\"") >= 1);
+        Assert.True(Prometheus.Value(text, "wxhub_quota_used_total", $"appid=\"{healthy}\",endpoint=\"{WeChatEndpoints.StableToken}\"") >= 1);
         Assert.Contains("# TYPE wxhub_upstream_duration_seconds histogram", text);
-        Assert.True(Value(text, "wxhub_upstream_duration_seconds_count", $"endpoint=\"{WeChatEndpoints.StableToken}\",outcome=\"answered\"") >= 2);
+        Assert.True(Prometheus.Value(text, "wxhub_upstream_duration_seconds_count", $"endpoint=\"{WeChatEndpoints.StableToken}\",outcome=\"answered\"") >= 2);
         Assert.Contains("wxhub_upstream_duration_seconds_bucket{endpoint=\"" + WeChatEndpoints.StableToken + "\",outcome=\"answered\",le=\"+Inf\"}", text);
-        Assert.Equal(0, Value(text, "wxhub_outbox_depth", ""));
+        Assert.Equal(0, Prometheus.Value(text, "wxhub_outbox_depth", ""));
 
         Assert.DoesNotContain(token, text);
         Assert.DoesNotContain(_hub.SecretOf(healthy), text);
