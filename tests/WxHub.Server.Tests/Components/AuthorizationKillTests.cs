@@ -73,7 +73,7 @@ public sealed class AuthorizationKillTests : IDisposable
         using var second = await ChildServer.StartAsync(_data.Path, port, AdminKey, environment);
         using var client = await KeyClientAsync(second);
         await Eventually.True(async () => (await client.GetAsync($"/v1/apps/{Merchant}/access-token")).StatusCode == HttpStatusCode.OK,
-            "the restarted WxHub holds the grant and serves the account's token", TimeSpan.FromSeconds(60));
+            "the restarted WxHub holds the grant and serves the account's token", TimeSpan.FromSeconds(120));
         var token = (await client.AccessTokenAsync(Merchant)).Str("access_token");
         var check = JsonNode.Parse(await control.GetStringAsync($"/cgi-bin/getcallbackip?access_token={Uri.EscapeDataString(token)}"))!;
         Assert.True(check["errcode"] is null || check["errcode"]!.GetValue<int>() == 0, check.ToJsonString());
