@@ -4,12 +4,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using WxHub.Emulator;
 using WxHub.Server.Hosting;
 
@@ -34,26 +29,25 @@ internal static class TokenReadBenchmark
         var data = Path.Combine(Path.GetTempPath(), "wxhub-bench-" + Guid.NewGuid().ToString("N"));
 
         await using var emulator = await WeChatEmulator.StartAsync();
-        var hub = WxHubApplication.Build(new Dictionary<string, string?>
-        {
-            ["Urls"] = "http://127.0.0.1:0",
-            ["Data"] = data,
-            ["AdminKey"] = AdminKey,
-            ["WeChatApi"] = emulator.BaseUrl.AbsoluteUri,
-            ["Logging:LogLevel:Default"] = "Warning",
-        });
-        await hub.StartAsync();
-        WebApplication? baseline = null;
         try
         {
+            await using var hub = await Loopback.StartAsync(WxHubApplication.Build(new Dictionary<string, string?>
+            {
+                ["Urls"] = "http://127.0.0.1:0",
+                ["Data"] = data,
+                ["AdminKey"] = AdminKey,
+                ["WeChatApi"] = emulator.BaseUrl.AbsoluteUri,
+                ["Logging:LogLevel:Default"] = "Warning",
+            }));
             using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = connections, UseProxy = false });
-            var hubUrl = Address(hub);
-            var (key, answer) = await SetUpAsync(client, emulator.BaseUrl, hubUrl);
+            var (key, answer) = await SetUpAsync(client, emulator.BaseUrl, hub.Address);
             var token = Encoding.UTF8.GetBytes(JsonNode.Parse(answer)!["access_token"]!.GetValue<string>());
-            baseline = await StartBaselineAsync(answer);
+            // The least a server can do for this request: Kestrel, routing, and a constant body.
+            var constantBody = Encoding.UTF8.GetBytes(answer);
+            await using var baseline = await Loopback.StartAsync(app => app.MapGet("/v1/apps/{appid}/access-token", () => Results.Bytes(constantBody, "application/json; charset=utf-8")));
 
-            var wxhub = Request(new Uri(hubUrl, $"/v1/apps/{Appid}/access-token"), key);
-            var constant = Request(new Uri(Address(baseline), $"/v1/apps/{Appid}/access-token"), key);
+            var wxhub = Request(new Uri(hub.Address, $"/v1/apps/{Appid}/access-token"), key);
+            var constant = Request(new Uri(baseline.Address, $"/v1/apps/{Appid}/access-token"), key);
             bool Check(byte[] body) => body.AsSpan().IndexOf(token) >= 0;
 
             // Warm-up: JIT, connection pools.
@@ -73,23 +67,17 @@ internal static class TokenReadBenchmark
                               $"(HttpClient, SocketsHttpHandler, loopback HTTP/1.1, client in the same process); answer {Encoding.UTF8.GetByteCount(answer)} bytes; medians of the rounds; the ratio is the median of the rounds' ratios.");
             Console.WriteLine($"Ratios per round (WxHub / baseline requests/s): {string.Join(", ", ratios.Select(r => r.ToString("0.00")))}");
             Console.WriteLine();
-            Console.WriteLine("| Path | requests/s | p50 ms | p99 ms | ratio |");
-            Console.WriteLine("|---|---:|---:|---:|---:|");
-            Console.WriteLine($"| Minimal Kestrel endpoint, constant answer of the same bytes (baseline) | {b.PerSecond:0} | {b.P50:0.00} | {b.P99:0.00} | 1.00 |");
-            Console.WriteLine($"| WxHub GET /v1/apps/{{appid}}/access-token with an API key | {w.PerSecond:0} | {w.P50:0.00} | {w.P99:0.00} | **{BenchArgs.Median(ratios):0.00}** |");
+            Console.WriteLine("| Path | requests/s | p50 ms | p99 ms | CPU µs/request (client + server) | ratio | CPU ratio |");
+            Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
+            Console.WriteLine($"| Minimal Kestrel endpoint, constant answer of the same bytes (baseline) | {b.PerSecond:0} | {b.P50:0.00} | {b.P99:0.00} | {b.CpuMicroseconds:0} | 1.00 | 1.00 |");
+            Console.WriteLine($"| WxHub GET /v1/apps/{{appid}}/access-token with an API key | {w.PerSecond:0} | {w.P50:0.00} | {w.P99:0.00} | {w.CpuMicroseconds:0} | **{BenchArgs.Median(ratios):0.00}** | {b.CpuMicroseconds / w.CpuMicroseconds:0.00} |");
             return 0;
         }
         finally
         {
-            if (baseline is not null) await baseline.DisposeAsync();
-            await hub.StopAsync();
-            await hub.DisposeAsync();
             try { Directory.Delete(data, recursive: true); } catch (IOException) { }
         }
     }
-
-    private static Uri Address(WebApplication app) =>
-        new(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
 
     /// <summary>The app in the emulator and in WxHub, an API key for it, and WxHub's answer to a token read.</summary>
     private static async Task<(string Key, string Answer)> SetUpAsync(HttpClient client, Uri wechat, Uri hub)
@@ -104,20 +92,6 @@ internal static class TokenReadBenchmark
         return (key, await answer.EnsureSuccessStatusCode().Content.ReadAsStringAsync());
     }
 
-    /// <summary>The least a server can do for this request: Kestrel, routing, and a constant body.</summary>
-    private static async Task<WebApplication> StartBaselineAsync(string answer)
-    {
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.WebHost.UseKestrelCore().UseUrls("http://127.0.0.1:0");
-        builder.Services.AddRoutingCore();
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        var app = builder.Build();
-        var body = Encoding.UTF8.GetBytes(answer);
-        app.MapGet("/v1/apps/{appid}/access-token", () => Results.Bytes(body, "application/json; charset=utf-8"));
-        await app.StartAsync();
-        return app;
-    }
-
     private static Func<HttpRequestMessage> Request(Uri url, string key) => () =>
         new HttpRequestMessage(HttpMethod.Get, url) { Headers = { Authorization = new AuthenticationHeaderValue("Bearer", key) } };
 
@@ -126,6 +100,7 @@ internal static class TokenReadBenchmark
     {
         var next = -1;
         var latencies = new double[requests];
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var watch = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, connections).Select(_ => Task.Run(async () =>
         {
@@ -142,16 +117,19 @@ internal static class TokenReadBenchmark
             }
         })));
         var elapsed = watch.Elapsed.TotalSeconds;
+        var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMicroseconds / requests;
         Array.Sort(latencies);
-        return new Figures(requests / elapsed, latencies[requests / 2], latencies[(int)(requests * 0.99)]);
+        return new Figures(requests / elapsed, latencies[requests / 2], latencies[(int)(requests * 0.99)], cpu);
     }
 
-    private sealed record Figures(double PerSecond, double P50, double P99)
+    /// <param name="CpuMicroseconds">CPU time of the whole process (client and server) per request: less disturbed by other work on the machine than the rate.</param>
+    private sealed record Figures(double PerSecond, double P50, double P99, double CpuMicroseconds)
     {
         public static Figures Median(IEnumerable<Figures> rounds)
         {
             var all = rounds.ToList();
-            return new Figures(BenchArgs.Median(all.Select(f => f.PerSecond)), BenchArgs.Median(all.Select(f => f.P50)), BenchArgs.Median(all.Select(f => f.P99)));
+            return new Figures(BenchArgs.Median(all.Select(f => f.PerSecond)), BenchArgs.Median(all.Select(f => f.P50)), BenchArgs.Median(all.Select(f => f.P99)),
+                BenchArgs.Median(all.Select(f => f.CpuMicroseconds)));
         }
     }
 }
