@@ -9,8 +9,8 @@ namespace WxHub.Core.Components;
 /// <summary>
 /// The credentials of third-party platforms: each platform's component access token (from the last ticket WeChat
 /// pushed, never an expired one) and the access tokens of its authorizers (from their stored refresh tokens). A
-/// refresh token WeChat changes is stored before the new access token is handed back, so a restart never holds a
-/// refresh token WeChat has retired.
+/// refresh token WeChat changes is stored before the new access token is handed back; one the process died before
+/// storing is recovered from <c>api_get_authorizer_info</c> when WeChat refuses the stored one.
 /// </summary>
 public sealed partial class ComponentCredentialSource(
     IComponentStore components,
@@ -64,15 +64,24 @@ public sealed partial class ComponentCredentialSource(
         const string method = "api_authorizer_token";
         var componentKey = new CredentialKey(authorizer.ComponentAppid, CredentialKind.ComponentAccessToken);
         var componentToken = await credentials.GetAsync(componentKey, cancellationToken);
-        for (var attempt = 0; ; attempt++)
+        bool renewedComponentToken = false, recoveredRefreshToken = false;
+        while (true)
         {
             if (!componentToken.Found) return new(null, method, componentToken.Fault);
             var call = await api.GetAuthorizerTokenAsync(authorizer.ComponentAppid, componentToken.Credential.Value, appid, refreshToken, cancellationToken);
             if (!call.Succeeded)
             {
-                if (attempt == 0 && call.Failure.ErrCode is { } errcode && WeChatErrorCatalog.IsTokenInvalid(errcode))
+                if (!renewedComponentToken && call.Failure.ErrCode is { } errcode && WeChatErrorCatalog.IsTokenInvalid(errcode))
                 {
+                    renewedComponentToken = true;
                     componentToken = await credentials.InvalidateAsync(componentKey, componentToken.Credential.Value, cancellationToken);
+                    continue;
+                }
+                if (!recoveredRefreshToken && call.Failure.ErrCode == WeChatErrorCodes.AuthorizerRefreshTokenInvalid
+                    && await RecoverRefreshTokenAsync(authorizer, refreshToken, componentToken.Credential.Value, cancellationToken) is { } current)
+                {
+                    recoveredRefreshToken = true;
+                    refreshToken = current;
                     continue;
                 }
                 return new(UpstreamResult.Fail(call.Failure.Kind, call.Failure.ErrCode, call.Failure.Detail), method);
@@ -89,6 +98,25 @@ public sealed partial class ComponentCredentialSource(
                 EarlyRefresh: options.Value.AuthorizerRefreshSpread);
         }
     }
+
+    /// <summary>
+    /// WeChat refused the stored refresh token (61023): it may have issued a new one in an answer that never got stored
+    /// (the process died first). <c>api_get_authorizer_info</c> names the current one; a different one is stored and
+    /// returned, to try once more. Null when WeChat holds no other (the grant was revoked or replaced).
+    /// </summary>
+    private async Task<string?> RecoverRefreshTokenAsync(Authorizer authorizer, string refused, string componentToken, CancellationToken cancellationToken)
+    {
+        var info = await api.GetAuthorizerInfoAsync(authorizer.ComponentAppid, componentToken, authorizer.Appid, cancellationToken);
+        if (!info.Succeeded || info.Answer.AuthorizationInfo?.AuthorizerRefreshToken is not { Length: > 0 } current || current == refused) return null;
+        var audit = new AuthorizerEvent(authorizer.ComponentAppid, authorizer.Appid, time.GetUtcNow(), "refresh_token_recovered",
+            "api_authorizer_token refused the stored refresh token (61023); api_get_authorizer_info gave the current one");
+        if (!await authorizers.ReplaceRefreshTokenAsync(authorizer.Appid, refused, current, audit, cancellationToken)) return null;
+        LogRefreshTokenRecovered(authorizer.Appid);
+        return current;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "WeChat refused the stored refresh token of authorizer {Appid}; the current one from api_get_authorizer_info is stored")]
+    private partial void LogRefreshTokenRecovered(string appid);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The grant of authorizer {Appid} changed while its token was refreshed (re-authorized or revoked); the stored refresh token was left as it is")]
     private partial void LogGrantChangedMeanwhile(string appid);

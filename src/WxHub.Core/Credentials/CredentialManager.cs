@@ -73,10 +73,50 @@ public sealed partial class CredentialManager : ICredentialProvider, IAppChangeL
     public int ScheduledCount => _scheduler.Count;
 
     /// <summary>
+    /// Schedules the refresh of everything the store holds (see <see cref="ScheduleStoredAsync"/>). A store that does
+    /// not answer yet does not keep the server from starting: readiness says not ready meanwhile, and the schedule is
+    /// built once the store answers.
+    /// </summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ScheduleStoredAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogScheduleDeferred(e);
+            _ = ScheduleWhenStoreAnswersAsync();
+        }
+        _started = true;
+    }
+
+    private async Task ScheduleWhenStoreAnswersAsync()
+    {
+        while (true)
+        {
+            try
+            {
+                await Task.Delay(_options.Value.TransientBackoff, _time, _stopping.Token);
+                await ScheduleStoredAsync(_stopping.Token);
+                return;
+            }
+            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                LogScheduleDeferred(e);
+            }
+        }
+    }
+
+    /// <summary>
     /// Schedules the refresh of everything the store holds — from one read of the expiries, so nothing still valid is
     /// fetched — and fetches what the sources keep fresh but the store lacks.
     /// </summary>
-    public async Task StartAsync(CancellationToken cancellationToken)
+    private async Task ScheduleStoredAsync(CancellationToken cancellationToken)
     {
         // Listening first: a value another instance stores from now on is heard.
         if (_cluster is not null) _listening = await _cluster.ListenAsync(key => _ = ReloadAsync(key), cancellationToken);
@@ -99,7 +139,6 @@ public sealed partial class CredentialManager : ICredentialProvider, IAppChangeL
             }
         }
         _scheduler.Schedule(refreshes);
-        _started = true;
     }
 
     public Task StopAsync(CancellationToken cancellationToken)
@@ -451,6 +490,9 @@ public sealed partial class CredentialManager : ICredentialProvider, IAppChangeL
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Refreshing {Key} failed unexpectedly")]
     private partial void LogRefreshCrashed(Exception exception, CredentialKey key);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The store does not answer: the credentials' refresh schedule is built once it does")]
+    private partial void LogScheduleDeferred(Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not load the stored {Key}; it will be fetched from WeChat")]
     private partial void LogLoadFailed(Exception exception, CredentialKey key);

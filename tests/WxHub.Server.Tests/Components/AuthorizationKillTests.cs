@@ -15,6 +15,8 @@ namespace WxHub.Server.Tests.Components;
 /// approval, WxHub's exchange of the code is under way and never answered. The restarted process must still end up
 /// holding the grant and serving the account's token.
 /// </summary>
+// Tests that kill child processes run one at a time: on a loaded machine their restarts otherwise starve each other.
+[Collection(nameof(ChildServer))]
 public sealed class AuthorizationKillTests : IDisposable
 {
     private const string AdminKey = "component-kill-admin-key-0123456789";

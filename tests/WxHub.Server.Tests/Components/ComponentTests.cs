@@ -152,6 +152,29 @@ public sealed class ComponentTests
     }
 
     [Fact]
+    public async Task A_rotated_refresh_token_whose_answer_never_got_stored_is_recovered_when_WeChat_refuses_the_old_one()
+    {
+        await using var hub = await HubFixture.StartAsync();
+        var platform = await Platform.StartAsync(hub, rotateRefreshTokens: true);
+        await platform.RegisterAccountAsync(Merchant, "Merchant One");
+        await platform.AuthorizeByControlAsync(Merchant);
+        using var client = await hub.KeyClientAsync(Merchant);
+        var held = (await client.AccessTokenAsync(Merchant)).Str("access_token");
+
+        // WeChat rotates the refresh token in an answer WxHub never stores (as when the process dies mid-call).
+        var componentToken = await platform.ComponentTokenAsync();
+        var stored = (await AuthorizerListAsync(hub, componentToken)).Single()!.Str("refresh_token");
+        (await hub.EmulatorClient.PostAsJsonAsync($"/cgi-bin/component/api_authorizer_token?component_access_token={componentToken}",
+            new { component_appid = Platform.Appid, authorizer_appid = Merchant, authorizer_refresh_token = stored })).EnsureSuccessStatusCode();
+        hub.Clock.Advance(TimeSpan.FromMinutes(1));
+
+        var replaced = (await client.InvalidateAsync(Merchant, held).OkAsync()).Str("access_token");
+
+        Assert.True(await platform.WeChatTakesAsync(replaced));
+        Assert.Contains((await platform.AuthorizerAsync(Merchant))["events"]!.AsArray(), e => e!.Str("kind") == "refresh_token_recovered");
+    }
+
+    [Fact]
     public async Task Component_sync_restores_every_grant_after_the_store_was_lost()
     {
         // The command line runs on the system clock: the shared clock starts now so both agree on what is still valid.

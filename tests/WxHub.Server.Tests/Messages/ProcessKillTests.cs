@@ -9,6 +9,8 @@ namespace WxHub.Server.Tests.Messages;
 /// The real <c>wxhub serve</c> as a child process, killed with SIGKILL while its outbox holds undelivered messages:
 /// after a restart every accepted message reaches every subscriber exactly once.
 /// </summary>
+// Tests that kill child processes run one at a time: on a loaded machine their restarts otherwise starve each other.
+[Collection(nameof(ChildServer))]
 public sealed class ProcessKillTests : IDisposable
 {
     private const string Appid = "wxkill00000000001";

@@ -29,6 +29,8 @@ namespace WxHub.Server.Tests.Reliability;
 /// every push WeChat saw acknowledged reached the subscriber under exactly one delivery id (a delivery cut by the kill
 /// may be repeated with the same id, as docs/message-server.md says).
 /// </summary>
+// Tests that kill child processes run one at a time: on a loaded machine their restarts otherwise starve each other.
+[Collection(nameof(ChildServer))]
 public sealed class KillLoopTests(ITestOutputHelper output) : IDisposable
 {
     private const string AdminKey = "kill-loop-admin-key-0123456789";

@@ -48,6 +48,29 @@ public sealed class StoreOutageTests
         await new Outage(hub).RunAsync(database.CutOffAsync, database.RestoreAsync);
     }
 
+    [Fact]
+    public async Task A_server_started_while_PostgreSQL_is_away_comes_up_not_ready_and_serves_once_it_returns()
+    {
+        var database = await PostgresServer.CreateDatabaseAsync();
+        await database.CutOffAsync();
+        await using var hub = await HubFixture.StartAsync(new Dictionary<string, string?>
+        {
+            ["Store"] = "postgres",
+            ["Connection"] = database.ConnectionString,
+            ["MasterKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+        });
+
+        Assert.Equal("store_unreachable", (await hub.Server.Client.GetAsync("/readyz").ErrorAsync(HttpStatusCode.ServiceUnavailable)).Str("error"));
+        Assert.Equal("store_unavailable", (await hub.Admin.GetAsync("/v1/admin/apps").ErrorAsync(HttpStatusCode.ServiceUnavailable)).Str("error"));
+        hub.Clock.Advance(TimeSpan.FromMinutes(30)); // background rounds meet the missing store
+        await database.RestoreAsync();
+        hub.Clock.Advance(TimeSpan.FromMinutes(1));
+
+        await Eventually.True(async () => (await hub.Server.Client.GetAsync("/readyz")).StatusCode == HttpStatusCode.OK, "/readyz says ready once PostgreSQL is back");
+        var appid = await hub.RegisterAppAsync();
+        Assert.True(await hub.EmulatorClient.TakesAsync((await (await hub.KeyClientAsync(appid)).AccessTokenAsync(appid)).Str("access_token")));
+    }
+
     /// <summary>One account pushing to WxHub and reading its token, through an outage of the store.</summary>
     private sealed class Outage(HubFixture hub)
     {
