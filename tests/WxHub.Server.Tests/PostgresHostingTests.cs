@@ -29,6 +29,8 @@ public sealed class PostgresHostingTests : IAsyncLifetime
         ["Connection"] = _database.ConnectionString,
         ["MasterKey"] = MasterKey,
         ["AdminKey"] = AdminKey,
+        // Nothing listens there: a token read fails fast instead of leaving the machine.
+        ["WeChatApi"] = "http://127.0.0.1:9",
     };
 
     private async Task<RunningServer> StartAsync()
@@ -49,6 +51,23 @@ public sealed class PostgresHostingTests : IAsyncLifetime
         var apps = await second.Client.GetStringAsync("/v1/admin/apps");
         Assert.Contains("wxpg00000000001", apps);
         Assert.DoesNotContain("pg-secret", apps);
+    }
+
+    [Fact]
+    public async Task A_key_revoked_on_one_instance_stops_working_on_the_others_that_cached_it()
+    {
+        await using var first = await StartAsync();
+        await using var second = await StartAsync();
+        Assert.Equal(HttpStatusCode.Created, (await first.Client.PostAsJsonAsync("/v1/admin/apps", new { appid = "wxpg00000000002", secret = "pg-secret", type = "official_account" })).StatusCode);
+        var created = JsonDocument.Parse(await (await first.Client.PostAsJsonAsync("/v1/admin/keys", new { name = "shop", apps = new[] { "wxpg00000000002" } })).Content.ReadAsStringAsync()).RootElement;
+        using var business = new HttpClient { BaseAddress = second.Address };
+        business.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", created.GetProperty("key").GetString());
+        // The second instance now has the key in its cache (the read itself fails: there is no WeChat here).
+        Assert.NotEqual(HttpStatusCode.Unauthorized, (await business.GetAsync("/v1/apps/wxpg00000000002/access-token")).StatusCode);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await first.Client.DeleteAsync($"/v1/admin/keys/{created.GetProperty("id").GetString()}")).StatusCode);
+        await Eventually.True(async () => (await business.GetAsync("/v1/apps/wxpg00000000002/access-token")).StatusCode == HttpStatusCode.Unauthorized,
+            "the revocation is heard by the other instance", TimeSpan.FromSeconds(10));
     }
 
     [Fact]

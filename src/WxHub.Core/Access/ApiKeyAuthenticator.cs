@@ -1,15 +1,21 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Hosting;
+using WxHub.Core.Coordination;
 
 namespace WxHub.Core.Access;
 
 /// <summary>
 /// Turns a presented key into the <see cref="ApiKey"/> it names. Keys are cached after their first lookup so token reads
 /// do not touch the store; <see cref="Forget"/> drops a key when it is revoked. Unknown ids are not cached, so random keys
-/// cannot fill memory.
+/// cannot fill memory. In a cluster, revocations are announced on <see cref="RevocationChannel"/> and, once started as a
+/// hosted service, every instance drops the key.
 /// </summary>
-public sealed class ApiKeyAuthenticator(IApiKeyStore store)
+public sealed class ApiKeyAuthenticator(IApiKeyStore store, IChangeNotifications notifications) : IHostedService, IDisposable
 {
+    public const string RevocationChannel = "api-key-revoked";
+
     private readonly ConcurrentDictionary<string, ApiKey> _cache = new(StringComparer.Ordinal);
+    private IDisposable? _listening;
 
     public async ValueTask<ApiKey?> AuthenticateAsync(string? presented, CancellationToken cancellationToken = default)
     {
@@ -26,4 +32,20 @@ public sealed class ApiKeyAuthenticator(IApiKeyStore store)
     }
 
     public void Forget(string id) => _cache.TryRemove(id, out _);
+
+    /// <summary>Drops each key another instance revokes, and every key when revocations may have been missed.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken) =>
+        _listening = await notifications.SubscribeAsync(RevocationChannel, id =>
+        {
+            if (id is null) _cache.Clear();
+            else Forget(id);
+        }, cancellationToken);
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        Dispose();
+        return Task.CompletedTask;
+    }
+
+    public void Dispose() => _listening?.Dispose();
 }
