@@ -4,8 +4,11 @@ using WxHub.Core.OAuth;
 namespace WxHub.Core.Components;
 
 /// <summary>The component access tokens of the platforms WxHub runs, for logins on behalf of their authorizers.</summary>
-public sealed class ComponentAccessTokens(ICredentialProvider credentials) : IComponentAccessTokenProvider
+public sealed class ComponentAccessTokens(ICredentialProvider credentials, IAuthorizerStore authorizers) : IComponentAccessTokenProvider
 {
+    public async Task<string?> PlatformOfAsync(string appid, CancellationToken cancellationToken = default) =>
+        await authorizers.GetAsync(appid, cancellationToken) is { Status: AuthorizerStatus.Authorized } authorizer ? authorizer.ComponentAppid : null;
+
     public async Task<Outcome<string>> GetAsync(string componentAppid, CancellationToken cancellationToken = default)
     {
         var lookup = await credentials.GetAsync(ComponentAdministration.TokenKey(componentAppid), cancellationToken);

@@ -31,6 +31,7 @@ public sealed class WebAuthorization(
     public async Task<Outcome<string>> StartAsync(AuthorizeRequest request, Uri callback, CancellationToken cancellationToken)
     {
         var settings = options.Value;
+        request = request with { ComponentAppid = await clients.PlatformForAsync(request.Appid, request.ComponentAppid, cancellationToken) };
         var scope = await ScopeAsync(request, cancellationToken);
         if (!scope.Succeeded) return scope.Problem;
         if (ParseRedirect(request.RedirectUri) is not { } redirect)
@@ -81,14 +82,14 @@ public sealed class WebAuthorization(
     }
 
     /// <summary>Turns a <c>wxhub_code</c> into its sign-in, once, when <paramref name="mayUse"/> allows the app.</summary>
-    public async Task<Outcome<SignIn>> RedeemAsync(string? wxhubCode, Func<string, bool> mayUse, CancellationToken cancellationToken)
+    public async Task<Outcome<SignIn>> RedeemAsync(string? wxhubCode, Func<string, ValueTask<bool>> mayUse, CancellationToken cancellationToken)
     {
         var unknown = Invalid("invalid_code", $"The wxhub_code is unknown, used or expired (it works once, within {options.Value.SignInCodeLifetime.TotalSeconds:0} s). Have the person sign in again.");
         if (string.IsNullOrEmpty(wxhubCode)) return unknown;
         var hash = CodeSignIn.CodeHash(wxhubCode);
         var now = time.GetUtcNow();
         // A key that may not see the app learns nothing and does not use up the code.
-        if (await store.FindSignInAsync(hash, now, cancellationToken) is not { } signIn || !mayUse(signIn.Appid)) return unknown;
+        if (await store.FindSignInAsync(hash, now, cancellationToken) is not { } signIn || !await mayUse(signIn.Appid)) return unknown;
         return await store.RedeemSignInAsync(hash, now, cancellationToken) ? signIn : unknown;
     }
 

@@ -71,7 +71,8 @@ public sealed partial class WeChatAccessPoints(
         var failures = new List<string>();
         for (var i = 0; i < points.Count && canSend(); i++)
         {
-            using var timeout = new CancellationTokenSource(options.Value.RequestTimeout, time);
+            // Wall-clock, as in TrySendAsync.
+            using var timeout = new CancellationTokenSource(options.Value.RequestTimeout);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
             string problem;
             try
@@ -134,7 +135,8 @@ public sealed partial class WeChatAccessPoints(
 
     private async Task<(byte[]? Body, string? Problem)> TrySendAsync(Uri accessPoint, Func<Uri, HttpRequestMessage> request, CancellationToken cancellationToken)
     {
-        using var timeout = new CancellationTokenSource(options.Value.RequestTimeout, time);
+        // Latency is wall-clock time: the injected clock schedules refreshes; advancing it must not time out a live exchange.
+        using var timeout = new CancellationTokenSource(options.Value.RequestTimeout);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {

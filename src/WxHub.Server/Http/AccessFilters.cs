@@ -29,7 +29,7 @@ public static class AccessFilters
         builder.RequireKey(async (key, http) =>
         {
             var appid = http.Request.RouteValues["appid"] as string ?? "";
-            return key.Allows(appid, scope) || await AllowsAsAuthorizerAsync(key, appid, scope, http) ? null : AppNotFound(appid);
+            return await key.AllowsAsync(appid, scope, http) ? null : AppNotFound(appid);
         });
 
     /// <summary>
@@ -69,9 +69,14 @@ public static class AccessFilters
             return await next(context);
         });
 
-    /// <summary>A key naming a platform covers the platform's authorizers; only then is the store asked whose authorizer the appid is.</summary>
-    private static async Task<bool> AllowsAsAuthorizerAsync(ApiKey key, string appid, string scope, HttpContext http) =>
-        key.NamesComponents
+    /// <summary>
+    /// Whether <paramref name="key"/> may use <paramref name="scope"/> on <paramref name="appid"/> (an app, an authorizer,
+    /// or with <paramref name="componentAppid"/> a platform). A key naming a platform covers the platform's authorizers;
+    /// only for such a key is the store asked whose authorizer the appid is.
+    /// </summary>
+    public static async ValueTask<bool> AllowsAsync(this ApiKey key, string appid, string scope, HttpContext http, string? componentAppid = null) =>
+        key.Allows(appid, scope, componentAppid)
+        || key.NamesComponents
         && await http.RequestServices.GetRequiredService<IAuthorizerStore>().GetAsync(appid, http.RequestAborted) is { } authorizer
         && key.Allows(appid, scope, authorizer.ComponentAppid);
 

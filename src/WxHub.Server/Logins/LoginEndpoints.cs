@@ -38,7 +38,7 @@ public static class LoginEndpoints
             var body = await JsonBody.ReadAsync(request, LoginJsonContext.Default.ExchangeBody);
             if (body.Error is not null) return body.Error;
             var key = request.HttpContext.GetApiKey();
-            return SignInResult(await authorization.RedeemAsync(body.Value!.Code, appid => key.Allows(appid, ApiScopes.OAuth), request.HttpContext.RequestAborted));
+            return SignInResult(await authorization.RedeemAsync(body.Value!.Code, appid => key.AllowsAsync(appid, ApiScopes.OAuth, request.HttpContext), request.HttpContext.RequestAborted));
         }).RequireApiKey(ApiScopes.OAuth);
 
         var oauth = endpoints.MapGroup("/v1/apps/{appid}/oauth").RequireAppAccess(ApiScopes.OAuth);

@@ -17,10 +17,11 @@ public static class UserEndpoints
         endpoints.MapGet("/v1/users/by-unionid/{unionid}", async (string unionid, HttpContext http, UserDirectory directory) =>
         {
             var key = http.GetApiKey();
-            var visible = (await directory.FindByUnionidAsync(unionid, http.RequestAborted))
-                .Where(identity => key.Allows(identity.Appid, ApiScopes.Users))
-                .Select(identity => new IdentityPair(identity.Appid, identity.Openid))
-                .ToList();
+            var visible = new List<IdentityPair>();
+            foreach (var identity in await directory.FindByUnionidAsync(unionid, http.RequestAborted))
+            {
+                if (await key.AllowsAsync(identity.Appid, ApiScopes.Users, http)) visible.Add(new IdentityPair(identity.Appid, identity.Openid));
+            }
             return visible.Count > 0
                 ? Results.Json(new UnionidView(unionid, visible), LoginJsonContext.Default.UnionidView)
                 : ApiErrors.NotFound("user_not_found", $"No user with unionid '{unionid}' is known in the apps this API key may see.");

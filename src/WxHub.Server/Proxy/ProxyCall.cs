@@ -35,7 +35,6 @@ public sealed class ProxyCall(
             if (key is null)
                 return ProxyErrors.Create(StatusCodes.Status401Unauthorized, "unauthorized", WeChatErrorCodes.InvalidCredential,
                     "The WxHub API key is unknown or revoked; keys are created with POST /v1/admin/keys.");
-            if (!key.Allows(appid, ApiScopes.Proxy)) return ProxyErrors.AppNotVisible(appid);
         }
         else if (target.CallerToken is null)
         {
@@ -44,6 +43,7 @@ public sealed class ProxyCall(
         }
 
         var credential = await resolver.ResolveAsync(appid, target.Path, cancellation);
+        if (key is not null && !await key.AllowsAsync(appid, ApiScopes.Proxy, http, credential.ComponentAppid)) return ProxyErrors.AppNotVisible(appid);
         var lookup = await credentials.GetAsync(credential.Key, cancellation);
         // Checked before the limits, so that strangers cannot spend an app's budget.
         if (key is null && !(lookup.Found && SameToken(lookup.Credential.Value, target.CallerToken!)))

@@ -1,3 +1,4 @@
+using WxHub.Core.Components;
 using WxHub.Core.Credentials;
 using WxHub.Protocol.Requests;
 
@@ -5,13 +6,12 @@ namespace WxHub.Server.Proxy;
 
 /// <summary>The credential the proxy adds to a call, and the query parameter WeChat expects it in.</summary>
 /// <remarks>The parameter is one of <see cref="CredentialQuery"/>'s; the proxy removes any credential the caller sent.</remarks>
-public sealed record ProxyCredential(CredentialKey Key, string QueryParameter);
+/// <param name="ComponentAppid">The platform the call acts as, for a platform's own calls: a key naming the platform may make them.</param>
+public sealed record ProxyCredential(CredentialKey Key, string QueryParameter, string? ComponentAppid = null);
 
 /// <summary>
-/// Chooses the credential for a call made through <c>/wechat-api/{appid}/{path}</c>. The extension point for
-/// third-party platforms: an authorizer appid maps to the authorizer's token, and <c>/cgi-bin/component/...</c> on a
-/// platform's appid to the component token under <see cref="CredentialQuery.ComponentAccessToken"/>. Everything after
-/// the choice (compare-and-refresh, retry, failover, the SDK token check) works on the key it returns.
+/// Chooses the credential for a call made through <c>/wechat-api/{appid}/{path}</c>. Everything after the choice
+/// (compare-and-refresh, retry, failover, the SDK token check) works on the key it returns.
 /// </summary>
 public interface IProxyCredentialResolver
 {
@@ -19,11 +19,16 @@ public interface IProxyCredentialResolver
 }
 
 /// <summary>
-/// Every call acts as the app itself, with its access token (an authorizer's token is also an access token under its
-/// appid). Still to come with third-party platforms: <c>/cgi-bin/component/...</c> on a platform's appid.
+/// <c>/cgi-bin/component/...</c> on a registered platform's appid carries the component token (as
+/// <c>component_access_token</c>); every other call acts as the account with its access token, which for an account
+/// that authorized a platform is the authorizer token, kept under the account's appid like an app's.
 /// </summary>
-public sealed class AppAccessTokenResolver : IProxyCredentialResolver
+public sealed class AccountCredentialResolver(IComponentStore components) : IProxyCredentialResolver
 {
-    public ValueTask<ProxyCredential> ResolveAsync(string appid, string path, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(new ProxyCredential(new CredentialKey(appid, CredentialKind.AccessToken), CredentialQuery.AccessToken));
+    private const string ComponentPaths = "/cgi-bin/component/";
+
+    public async ValueTask<ProxyCredential> ResolveAsync(string appid, string path, CancellationToken cancellationToken) =>
+        path.StartsWith(ComponentPaths, StringComparison.Ordinal) && await components.GetAsync(appid, cancellationToken) is not null
+            ? new ProxyCredential(ComponentAdministration.TokenKey(appid), CredentialQuery.ComponentAccessToken, appid)
+            : new ProxyCredential(new CredentialKey(appid, CredentialKind.AccessToken), CredentialQuery.AccessToken);
 }

@@ -26,7 +26,7 @@ public static class ProxyServices
             })
             .RemoveAllLoggers();
 
-        services.TryAddSingleton<IProxyCredentialResolver, AppAccessTokenResolver>();
+        services.TryAddSingleton<IProxyCredentialResolver, AccountCredentialResolver>();
         services.AddSingleton<ProxyRateLimiter>();
         services.AddSingleton<WeChatProxy>();
         services.AddSingleton<ProxyCall>();

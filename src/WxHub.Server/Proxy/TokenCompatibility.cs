@@ -59,7 +59,7 @@ public sealed class TokenCompatibility(ApiKeyAuthenticator keys, IProxyCredentia
         var key = await keys.AuthenticateAsync(presented, cancellation);
         if (key is null)
             return ProxyErrors.WeChatStyle("unauthorized", WeChatErrorCodes.InvalidAppSecret, "The secret must be a WxHub API key (wxk_...) that is not revoked; the app's AppSecret stays in WxHub.");
-        if (!key.Allows(appid, ApiScopes.AccessToken))
+        if (!await key.AllowsAsync(appid, ApiScopes.AccessToken, request.HttpContext))
             return ProxyErrors.WeChatStyle("app_not_found", WeChatErrorCodes.InvalidAppId, $"No app '{appid}' is visible to this API key with the '{ApiScopes.AccessToken}' scope.");
 
         var credential = await resolver.ResolveAsync(appid, Core.WeChat.WeChatEndpoints.Token, cancellation);

@@ -3,6 +3,8 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
 using WxHub.Core.WeChat;
+using WxHub.Protocol.Crypto;
+using WxHub.Protocol.Signatures;
 using WxHub.Server.Tests.Credentials;
 using WxHub.Server.Tests.Messages;
 using WxHub.Testing;
@@ -55,7 +57,11 @@ public sealed class ComponentTests
         var refreshToken = (await AuthorizerListAsync(hub, await platform.ComponentTokenAsync()))[0]!.Str("refresh_token");
         Assert.DoesNotContain(refreshToken, detail.ToJsonString());
         foreach (var file in Directory.GetFiles(hub.DataPath, "wxhub.db*"))
-            Assert.True((await ReadSharedAsync(file)).AsSpan().IndexOf(Encoding.UTF8.GetBytes(refreshToken)) < 0, $"{Path.GetFileName(file)} holds a refresh token in the clear.");
+        {
+            var bytes = await ReadSharedAsync(file);
+            foreach (var secret in new[] { refreshToken, Platform.Secret, platform.AesKey, replaced })
+                Assert.True(bytes.AsSpan().IndexOf(Encoding.UTF8.GetBytes(secret)) < 0, $"{Path.GetFileName(file)} holds a secret in the clear.");
+        }
     }
 
     [Fact]
@@ -63,11 +69,9 @@ public sealed class ComponentTests
     {
         await using var hub = await HubFixture.StartAsync();
         var platform = await Platform.StartAsync(hub);
-        await platform.RegisterAccountAsync(Merchant, "Merchant One");
-        await platform.AuthorizeByControlAsync(Merchant);
+        await platform.AddAuthorizerAsync(Merchant, "Merchant One");
         await using var subscriber = await SubscriberServer.StartAsync();
-        Assert.Equal(HttpStatusCode.Created, (await hub.Admin.PostAsJsonAsync($"/v1/admin/apps/{Merchant}/subscribers",
-            new { url = subscriber.Url, secret = SubscriberServer.Secret, events = new[] { "authorization" } })).StatusCode);
+        await SubscribeAsync(hub, new { url = subscriber.Url, secret = SubscriberServer.Secret, events = new[] { "authorization" } });
         using var client = await hub.KeyClientAsync(Merchant);
         var first = (await client.AccessTokenAsync(Merchant)).Str("access_token");
 
@@ -102,7 +106,17 @@ public sealed class ComponentTests
     {
         await using var hub = await HubFixture.StartAsync();
         var platform = await Platform.StartAsync(hub);
+        await platform.AddAuthorizerAsync(Merchant, "Merchant One");
         var asked = await hub.UpstreamCallsAsync(WeChatEndpoints.StartPushTicket, Platform.Appid);
+
+        // Down for a minute: start-up fetches nothing still valid, and the stored tokens are served.
+        await hub.RestartServerAsync(downFor: TimeSpan.FromMinutes(1));
+        using (var client = await hub.KeyClientAsync(Merchant))
+            Assert.True(await platform.WeChatTakesAsync((await client.AccessTokenAsync(Merchant)).Str("access_token")));
+        await platform.ComponentTokenAsync();
+        Assert.Equal(1, await hub.UpstreamCallsAsync(WeChatEndpoints.ComponentToken, Platform.Appid));
+        Assert.Equal(0, await hub.UpstreamCallsAsync(WeChatEndpoints.AuthorizerToken, Platform.Appid));
+        Assert.Equal(asked, await hub.UpstreamCallsAsync(WeChatEndpoints.StartPushTicket, Platform.Appid));
 
         // Down for three hours: the component token expired, the ticket (12 h) did not.
         await hub.RestartServerAsync(downFor: TimeSpan.FromHours(3));
@@ -122,16 +136,16 @@ public sealed class ComponentTests
     {
         await using var hub = await HubFixture.StartAsync();
         var platform = await Platform.StartAsync(hub, rotateRefreshTokens: true);
-        await platform.RegisterAccountAsync(Merchant, "Merchant One");
-        await platform.AuthorizeByControlAsync(Merchant);
+        await platform.AddAuthorizerAsync(Merchant, "Merchant One");
         using var client = await hub.KeyClientAsync(Merchant);
         var first = (await client.AccessTokenAsync(Merchant)).Str("access_token");
 
         // Into the refresh window: the background refresh gets a new access token and a new refresh token.
+        // The moment the new access token is served, the rotated refresh token (and its audit event) is already stored.
         hub.Clock.Advance(TimeSpan.FromHours(2) - TimeSpan.FromMinutes(4));
-        await Eventually.True(async () => (await platform.AuthorizerAsync(Merchant))["events"]!.AsArray().Any(e => e!.Str("kind") == "refresh_token_rotated"),
-            "the rotated refresh token was recorded");
         await Eventually.True(async () => (await client.AccessTokenAsync(Merchant)).Str("access_token") != first, "the new access token is served");
+        await Eventually.True(async () => await hub.UpstreamCallsAsync(WeChatEndpoints.ComponentToken, Platform.Appid) == 2, "the component token was refreshed ahead of its expiry");
+        Assert.Contains((await platform.AuthorizerAsync(Merchant))["events"]!.AsArray(), e => e!.Str("kind") == "refresh_token_rotated");
 
         // After a restart with everything expired, only the stored (rotated) refresh token works: WeChat retired the first.
         await hub.RestartServerAsync(downFor: TimeSpan.FromHours(3));
@@ -148,8 +162,7 @@ public sealed class ComponentTests
         var platform = await Platform.StartAsync(hub);
         foreach (var appid in new[] { Merchant, Second })
         {
-            await platform.RegisterAccountAsync(appid, appid);
-            await platform.AuthorizeByControlAsync(appid);
+            await platform.AddAuthorizerAsync(appid, appid);
         }
         var asked = await hub.UpstreamCallsAsync(WeChatEndpoints.StartPushTicket, Platform.Appid);
 
@@ -181,6 +194,161 @@ public sealed class ComponentTests
         Assert.Contains("2 listed by WeChat: 0 added, 0 refresh tokens replaced, 2 unchanged, 0 ended", sync.Output);
         Assert.Contains(Platform.Appid, (await Wxhub(hub, "component", "list")).Output);
     }
+
+    [Fact]
+    public async Task The_administrator_on_a_phone_is_sent_to_the_page_that_opens_inside_WeChat()
+    {
+        await using var hub = await HubFixture.StartAsync();
+        var platform = await Platform.StartAsync(hub);
+        await platform.RegisterAccountAsync(Merchant, "Merchant One");
+
+        // Chosen by the user agent, unless the business asks for one or the other.
+        var result = await platform.AuthorizeThroughThePagesAsync(Merchant, phone: true);
+        Assert.Equal((Merchant, "authorized"), (result["authorizer_appid"], result["status"]));
+        using var phone = Platform.Browser(Platform.PhoneUserAgent);
+        using var desktop = Platform.Browser(Platform.DesktopUserAgent);
+        const string business = "redirect=https%3A%2F%2Fshop.example.com%2Fdone";
+        var mobilePage = await platform.AuthorizationPageAsync(phone, business + "&biz_appid=" + Second);
+        Assert.Equal("/wxaopen/safe/bindcomponent", mobilePage.AbsolutePath);
+        Assert.Equal("#wechat_redirect", mobilePage.Fragment);
+        Assert.Contains("biz_appid=" + Second, mobilePage.Query);
+        Assert.Equal("/cgi-bin/componentloginpage", (await platform.AuthorizationPageAsync(phone, business + "&mobile=0")).AbsolutePath);
+        Assert.Equal("/wxaopen/safe/bindcomponent", (await platform.AuthorizationPageAsync(desktop, business + "&mobile=1")).AbsolutePath);
+
+        var refused = await desktop.GetAsync(new Uri(hub.Server.Address, $"/wechat/component/{Platform.Appid}/authorize?redirect=javascript:alert(1)"))
+            .ErrorAsync(HttpStatusCode.BadRequest);
+        Assert.Equal("invalid_redirect", refused.Str("error"));
+    }
+
+    [Fact]
+    public async Task An_authorizer_s_messages_come_to_the_platform_s_URL_and_reach_the_account_s_subscribers_once()
+    {
+        await using var hub = await HubFixture.StartAsync();
+        var platform = await Platform.StartAsync(hub);
+        await platform.AddAuthorizerAsync(Merchant, "Merchant One");
+        await using var subscriber = await SubscriberServer.StartAsync();
+        subscriber.Respond = d => Task.FromResult(SubscriberServer.Reply(new { type = "text", content = "re: " + d.Message["fields"]!["Content"] }));
+        await SubscribeAsync(hub, new { url = subscriber.Url, secret = SubscriberServer.Secret, mode = "sync" });
+        var openid = await hub.FollowerAsync(Merchant);
+
+        // WeChat's check of the URL ($APPID$ filled in) is signed with the platform's Token.
+        var timestamp = hub.Clock.GetUtcNow().ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var signature = CallbackSignature.Compute(Platform.Token, timestamp, "n0nce");
+        var url = $"/wechat/component/{Platform.Appid}/callback/{Merchant}?signature={signature}&timestamp={timestamp}&nonce=n0nce";
+        Assert.Equal("echo-42", await hub.Server.Client.GetStringAsync(url + "&echostr=echo-42"));
+        // Another account's messages are not taken on this platform's behalf.
+        Assert.Equal(HttpStatusCode.NotFound, (await hub.Server.Client.GetAsync($"/wechat/component/{Platform.Appid}/callback/{Second}?signature={signature}&timestamp={timestamp}&nonce=n0nce&echostr=e")).StatusCode);
+
+        // The same message pushed twice (WeChat's retry): encrypted with the platform's key, delivered once, the reply sealed for WeChat.
+        var xml = $"<xml><ToUserName><![CDATA[gh_merchant]]></ToUserName><FromUserName><![CDATA[{openid}]]></FromUserName><CreateTime>{timestamp}</CreateTime>"
+            + "<MsgType><![CDATA[text]]></MsgType><Content><![CDATA[ping]]></Content><MsgId>4242424242424242</MsgId></xml>";
+        var first = await hub.EmulatorClient.PostAsJsonAsync($"/__emulator/apps/{Merchant}/push", new { xml }).OkAsync();
+        Assert.Equal("replied", first.Str("status"));
+        Assert.True(first["reply_valid"]!.GetValue<bool>(), first.ToJsonString());
+        Assert.Contains("re: ping", first.Str("reply"));
+        var again = await hub.EmulatorClient.PostAsJsonAsync($"/__emulator/apps/{Merchant}/push", new { xml }).OkAsync();
+        Assert.True(again["reply_valid"]!.GetValue<bool>(), again.ToJsonString());
+        var log = JsonNode.Parse(await hub.EmulatorClient.GetStringAsync($"/__emulator/pushes?target={Merchant}&kind=message"))!["pushes"]!.AsArray();
+        Assert.All(log, p => Assert.Equal(new Uri(hub.Server.Address, $"/wechat/component/{Platform.Appid}/callback/{Merchant}").AbsolutePath, new Uri(p!.Str("url")).AbsolutePath));
+        var delivery = Assert.Single(subscriber.Received);
+        Assert.Equal(Merchant, delivery.Json.Str("appid"));
+        Assert.Equal("4242424242424242", delivery.Message.Str("msg_id"));
+        Assert.Equal("safe", delivery.Message.Str("encryption"));
+        Assert.True(delivery.IsSignedWith(SubscriberServer.Secret));
+
+        // Once the account revokes the platform, its messages are no longer taken.
+        await platform.UnauthorizeByControlAsync(Merchant);
+        Assert.Equal(HttpStatusCode.NotFound, (await hub.Server.Client.GetAsync(url + "&echostr=echo-43")).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_authorizer_list_pages_by_appid_and_filters_by_status()
+    {
+        await using var hub = await HubFixture.StartAsync();
+        var platform = await Platform.StartAsync(hub);
+        var appids = Enumerable.Range(1, 5).Select(i => $"wxmerchant0000010{i}").ToArray();
+        foreach (var appid in appids)
+        {
+            await platform.AddAuthorizerAsync(appid, appid);
+        }
+        await platform.UnauthorizeByControlAsync(appids[2]);
+        using var client = await hub.KeyClientAsync("component:" + Platform.Appid);
+
+        var seen = new List<string>();
+        string? after = null;
+        do
+        {
+            var page = await client.GetAsync($"/v1/components/{Platform.Appid}/authorizers?status=authorized&limit=2{(after is null ? "" : "&after=" + after)}").OkAsync();
+            Assert.Equal(4, page["total"]!.GetValue<int>());
+            seen.AddRange(page["authorizers"]!.AsArray().Select(a => a!.Str("appid")));
+            after = page["next"]?.GetValue<string>();
+        } while (after is not null);
+        Assert.Equal(appids.Where((_, i) => i != 2), seen);
+        var revoked = await client.GetAsync($"/v1/components/{Platform.Appid}/authorizers?status=revoked").OkAsync();
+        Assert.Equal(appids[2], revoked["authorizers"]!.AsArray().Single()!.Str("appid"));
+
+        Assert.Equal("invalid_limit", (await client.GetAsync($"/v1/components/{Platform.Appid}/authorizers?limit=0").ErrorAsync(HttpStatusCode.BadRequest)).Str("error"));
+        Assert.Equal("invalid_status", (await client.GetAsync($"/v1/components/{Platform.Appid}/authorizers?status=gone").ErrorAsync(HttpStatusCode.BadRequest)).Str("error"));
+        Assert.Equal("authorizer_not_found", (await client.GetAsync($"/v1/components/{Platform.Appid}/authorizers/wxnobody").ErrorAsync(HttpStatusCode.NotFound)).Str("error"));
+    }
+
+    [Fact]
+    public async Task Bad_registrations_forged_pushes_and_a_refused_authorization_get_a_code_and_a_message()
+    {
+        await using var hub = await HubFixture.StartAsync();
+        var platform = await Platform.StartAsync(hub);
+
+        foreach (var (body, error) in new (object Body, string Error)[]
+        {
+            (new { component_appid = "wx comp", secret = "s", token = "tok123", encoding_aes_key = platform.AesKey }, "invalid_component_appid"),
+            (new { component_appid = "wxcomp2", token = "tok123", encoding_aes_key = platform.AesKey }, "invalid_secret"),
+            (new { component_appid = "wxcomp2", secret = "s", token = "t", encoding_aes_key = platform.AesKey }, "invalid_token"),
+            (new { component_appid = "wxcomp2", secret = "s", token = "tok123", encoding_aes_key = "short" }, "invalid_encoding_aes_key"),
+        })
+            Assert.Equal(error, (await hub.Admin.PostAsJsonAsync("/v1/admin/components", body).ErrorAsync(HttpStatusCode.BadRequest)).Str("error"));
+        var duplicate = await hub.Admin.PostAsJsonAsync("/v1/admin/components",
+            new { component_appid = Platform.Appid, secret = "s", token = "tok123", encoding_aes_key = platform.AesKey }).ErrorAsync(HttpStatusCode.Conflict);
+        Assert.Equal("component_exists", duplicate.Str("error"));
+        var listed = await hub.Admin.GetStringAsync("/v1/admin/components");
+        Assert.Contains($"/wechat/component/{Platform.Appid}/events", listed);
+        Assert.DoesNotContain(Platform.Secret, listed);
+        Assert.DoesNotContain(platform.AesKey, listed);
+
+        // System pushes: sealed with another key, addressed to another platform, unsigned or unencrypted, or for no platform.
+        var ticket = $"<xml><AppId>{Platform.Appid}</AppId><CreateTime>1</CreateTime><InfoType>component_verify_ticket</InfoType><ComponentVerifyTicket>ticket@@@forged</ComponentVerifyTicket></xml>";
+        Assert.Equal("decryption_failed", (await PushEventAsync(hub, Platform.Appid, MessageCrypto.Encrypt(EncodingAesKey.Generate(), Platform.Appid, ticket))).Error);
+        Assert.Equal("receiver_id_mismatch", (await PushEventAsync(hub, Platform.Appid, MessageCrypto.Encrypt(EncodingAesKey.Parse(platform.AesKey), "wxothercomponent01", ticket))).Error);
+        Assert.Equal("invalid_msg_signature", (await PushEventAsync(hub, Platform.Appid, MessageCrypto.Encrypt(EncodingAesKey.Parse(platform.AesKey), Platform.Appid, ticket), forgeSignature: true)).Error);
+        Assert.Equal("encryption_required", (await PushEventAsync(hub, Platform.Appid, "x", encrypted: false)).Error);
+        Assert.Equal("app_not_found", (await PushEventAsync(hub, "wxnoplatform00001", "x")).Error);
+
+        // The administrator refuses on WeChat's page: the business page hears so.
+        await platform.RegisterAccountAsync(Merchant, "Merchant One");
+        using var browser = Platform.Browser(Platform.DesktopUserAgent);
+        var page = await platform.AuthorizationPageAsync(browser, "redirect=https%3A%2F%2Fshop.example.com%2Fdone");
+        using var declined = await browser.GetAsync(page.GetLeftPart(UriPartial.Query) + "&emulator_approve=0");
+        using var back = await browser.GetAsync(declined.Headers.Location!);
+        Assert.Equal("https://shop.example.com/done?error=access_denied", back.Headers.Location!.GetLeftPart(UriPartial.Query).Split('&')[0]);
+        var direct = await browser.GetAsync(new Uri(hub.Server.Address, $"/wechat/component/{Platform.Appid}/authorized")).ErrorAsync(HttpStatusCode.BadRequest);
+        Assert.Equal("missing_auth_code", direct.Str("error"));
+    }
+
+    /// <summary>A system push to the platform's event URL, signed with its Token; returns the HTTP status and WxHub's error code.</summary>
+    private static async Task<(HttpStatusCode Status, string? Error)> PushEventAsync(HubFixture hub, string componentAppid, string encrypt, bool encrypted = true, bool forgeSignature = false)
+    {
+        var timestamp = hub.Clock.GetUtcNow().ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        const string nonce = "n0nce";
+        var signature = CallbackSignature.Compute(Platform.Token, timestamp, nonce);
+        var msgSignature = forgeSignature ? signature : CallbackSignature.ComputeForMessage(Platform.Token, timestamp, nonce, encrypt);
+        var query = $"signature={signature}&timestamp={timestamp}&nonce={nonce}" + (encrypted ? $"&encrypt_type=aes&msg_signature={msgSignature}" : "");
+        using var response = await hub.Server.Client.PostAsync($"/wechat/component/{componentAppid}/events?{query}",
+            new StringContent($"<xml><AppId><![CDATA[{componentAppid}]]></AppId><Encrypt><![CDATA[{encrypt}]]></Encrypt></xml>", Encoding.UTF8, "text/xml"));
+        Assert.True((int)response.StatusCode is >= 400 and < 500, $"{(int)response.StatusCode}");
+        return (response.StatusCode, JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]?.GetValue<string>());
+    }
+
+    private static async Task SubscribeAsync(HubFixture hub, object subscription) =>
+        Assert.Equal(HttpStatusCode.Created, (await hub.Admin.PostAsJsonAsync($"/v1/admin/apps/{Merchant}/subscribers", subscription)).StatusCode);
 
     private static async Task<JsonArray> AuthorizerListAsync(HubFixture hub, string componentToken)
     {

@@ -67,6 +67,13 @@ public sealed class Platform
         (await Hub.EmulatorClient.PostAsJsonAsync("/__emulator/apps", new { appid, secret = "account-secret-0123456789", type = "official_account", name }))
             .EnsureSuccessStatusCode();
 
+    /// <summary>An Official Account in WeChat that authorizes the platform there (pushed to WxHub as authorized).</summary>
+    public async Task AddAuthorizerAsync(string appid, string name)
+    {
+        await RegisterAccountAsync(appid, name);
+        await AuthorizeByControlAsync(appid);
+    }
+
     /// <summary>The platform's component token from WxHub's business API, once WxHub has one.</summary>
     public async Task<string> ComponentTokenAsync()
     {
@@ -82,19 +89,24 @@ public sealed class Platform
         return token!.Str("component_access_token");
     }
 
+    /// <summary>The browser inside WeChat on an iPhone.</summary>
+    public const string PhoneUserAgent = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.49(0x18003137) NetType/WIFI Language/zh_CN";
+
+    /// <summary>A desktop browser.</summary>
+    public const string DesktopUserAgent = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36";
+
     /// <summary>
     /// The administrator's browser: WxHub's authorize link, WeChat's page approved for <paramref name="appid"/>, back to
-    /// WxHub, which answers with the redirect to the business page. Returns that redirect's query.
+    /// WxHub, which answers with the redirect to the business page. Returns that redirect's query. On a phone WxHub
+    /// must send the browser to the page that opens inside WeChat, on a desktop to the QR-code page.
     /// </summary>
-    public async Task<Dictionary<string, string>> AuthorizeThroughThePagesAsync(string appid, bool mobile = false)
+    public async Task<Dictionary<string, string>> AuthorizeThroughThePagesAsync(string appid, bool phone = false)
     {
-        using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
+        using var browser = Browser(phone ? PhoneUserAgent : DesktopUserAgent);
         var business = "https://shop.example.com/platform/done?x=1";
-        using var start = await browser.GetAsync(new Uri(Hub.Server.Address,
-            $"/wechat/component/{Appid}/authorize?redirect={Uri.EscapeDataString(business)}&auth_type=1{(mobile ? "&mobile=1" : "")}"));
-        Assert.Equal(HttpStatusCode.Redirect, start.StatusCode);
-        var page = start.Headers.Location!;
-        Assert.Equal(mobile ? "/wxaopen/safe/bindcomponent" : "/cgi-bin/componentloginpage", page.AbsolutePath);
+        var page = await AuthorizationPageAsync(browser, $"redirect={Uri.EscapeDataString(business)}&auth_type=1");
+        Assert.Equal(phone ? "/wxaopen/safe/bindcomponent" : "/cgi-bin/componentloginpage", page.AbsolutePath);
+        Assert.Equal("1", QueryHelpers.ParseQuery(page.Query)["auth_type"].ToString());
 
         var approve = new Uri(page.GetLeftPart(UriPartial.Query) + $"&emulator_approve=1&emulator_user=admin&emulator_appid={appid}");
         using var approved = await browser.GetAsync(approve);
@@ -107,6 +119,22 @@ public sealed class Platform
         var result = done.Headers.Location!;
         Assert.StartsWith(business, result.ToString());
         return QueryHelpers.ParseQuery(result.Query).ToDictionary(p => p.Key, p => p.Value.ToString());
+    }
+
+    /// <summary>A browser that shows each redirect, with <paramref name="userAgent"/>.</summary>
+    public static HttpClient Browser(string userAgent)
+    {
+        var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
+        browser.DefaultRequestHeaders.TryAddWithoutValidation("User-Agent", userAgent);
+        return browser;
+    }
+
+    /// <summary>Opens WxHub's authorize link with <paramref name="query"/>; returns the WeChat page WxHub redirects to.</summary>
+    public async Task<Uri> AuthorizationPageAsync(HttpClient browser, string query)
+    {
+        using var start = await browser.GetAsync(new Uri(Hub.Server.Address, $"/wechat/component/{Appid}/authorize?{query}"));
+        Assert.Equal(HttpStatusCode.Redirect, start.StatusCode);
+        return start.Headers.Location!;
     }
 
     /// <summary>An authorization made in WeChat without a browser (the emulator's control API), pushed to WxHub as authorized or updateauthorized.</summary>

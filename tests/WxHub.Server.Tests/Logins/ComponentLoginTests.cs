@@ -1,32 +1,24 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.DependencyInjection;
-using WxHub.Core;
-using WxHub.Core.OAuth;
+using WxHub.Server.Tests.Components;
 using WxHub.Server.Tests.Credentials;
 
 namespace WxHub.Server.Tests.Logins;
 
 /// <summary>
-/// Logins on behalf of an account that authorized a third-party platform. The platform itself (ticket, component
-/// token) is another feature; here a stand-in asks the emulator for the component token as the platform would.
+/// Logins on behalf of an account that authorized a third-party platform WxHub runs: the platform is registered in
+/// WxHub and WeChat, gets its tickets and component token from WeChat's pushes, and the account authorizes it in WeChat.
 /// </summary>
 public sealed class ComponentLoginTests : IAsyncLifetime
 {
-    private const string Component = "wxcomponentlogin01";
-    private const string ComponentSecret = "fedcba9876543210fedcba9876543210";
     private LoginWorld _world = null!;
+    private Platform _platform = null!;
 
     public async Task InitializeAsync()
     {
-        _world = await LoginWorld.StartAsync(services: services =>
-            services.AddSingleton<IComponentAccessTokenProvider>(sp => new EmulatedPlatform(_world.Hub.EmulatorClient)));
-        (await _world.Hub.EmulatorClient.PostAsJsonAsync("/__emulator/components", new
-        {
-            component_appid = Component, secret = ComponentSecret, token = "platformtoken",
-            encoding_aes_key = Protocol.Crypto.EncodingAesKey.Generate().Value, event_url = "http://127.0.0.1:9/events",
-        })).EnsureSuccessStatusCode();
+        _world = await LoginWorld.StartAsync();
+        _platform = await Platform.StartAsync(_world.Hub);
     }
 
     public async Task DisposeAsync() => await _world.DisposeAsync();
@@ -34,30 +26,57 @@ public sealed class ComponentLoginTests : IAsyncLifetime
     [Fact]
     public async Task An_authorizer_signs_people_in_through_the_platform_without_its_own_secret()
     {
-        // The account is WeChat's, authorized to the platform; WxHub holds no secret of it.
+        // The account is WeChat's, and its administrator authorizes the platform on WeChat's page; WxHub holds no secret of it.
         var oa = await _world.AppAsync("official_account", registerInWxHub: false);
-        (await _world.Hub.EmulatorClient.PostAsJsonAsync($"/__emulator/components/{Component}/authorize", new { appid = oa })).EnsureSuccessStatusCode();
+        Assert.Equal("authorized", (await _platform.AuthorizeThroughThePagesAsync(oa))["status"]);
         var (olga, openids, unionids) = await _world.UserAsync("olga", oa);
-        using var key = await _world.Hub.KeyClientAsync(oa);
+        using var key = await _world.Hub.KeyClientAsync("component:" + Platform.Appid);
 
-        using var toWeChat = await _world.AuthorizeAsync(oa, $"redirect_uri={Uri.EscapeDataString(LoginWorld.Business)}&scope=snsapi_userinfo&state=p1&component_appid={Component}");
+        using var toWeChat = await _world.AuthorizeAsync(oa, $"redirect_uri={Uri.EscapeDataString(LoginWorld.Business)}&scope=snsapi_userinfo&state=p1&component_appid={Platform.Appid}");
         var wechat = LoginWorld.RedirectOf(toWeChat);
-        Assert.Equal(Component, LoginWorld.Query(wechat, "component_appid"));
+        Assert.Equal(Platform.Appid, LoginWorld.Query(wechat, "component_appid"));
         using var back = await _world.FollowAsync(await _world.ApproveAsync(wechat, olga));
         var landing = LoginWorld.RedirectOf(back);
         Assert.Null(LoginWorld.Query(landing, "error"));
 
+        // A key naming the platform redeems its authorizers' sign-ins and sees them in the directory.
         var signIn = await key.PostAsJsonAsync("/v1/oauth/exchange", new { code = LoginWorld.Query(landing, "wxhub_code") }).OkAsync();
-        Assert.Equal((openids[oa]!.GetValue<string>(), unionids[LoginWorld.OpenAccount]!.GetValue<string>()), (signIn.Str("openid"), signIn.Str("unionid")));
+        var unionid = unionids[LoginWorld.OpenAccount]!.GetValue<string>();
+        Assert.Equal((openids[oa]!.GetValue<string>(), unionid), (signIn.Str("openid"), signIn.Str("unionid")));
         Assert.Equal("olga", signIn["user"]!.Str("nickname"));
-        // The emulator counts a platform's calls under the platform.
-        Assert.Equal(1, await _world.Hub.UpstreamCallsAsync("/sns/oauth2/component/access_token", Component));
+        var directory = await key.GetAsync($"/v1/users/by-unionid/{unionid}").OkAsync();
+        Assert.Contains(directory["identities"]!.AsArray(), pair => pair!.Str("appid") == oa);
+        // The component token is the one WxHub keeps for the platform; the emulator counts a platform's calls under the platform.
+        Assert.Equal(1, await _world.Hub.UpstreamCallsAsync("/sns/oauth2/component/access_token", Platform.Appid));
         Assert.Equal(0, await _world.Hub.UpstreamCallsAsync("/sns/oauth2/access_token", oa));
 
         // The refresh goes through the platform too.
         _world.Hub.Clock.Advance(TimeSpan.FromHours(3));
         await key.PostAsJsonAsync($"/v1/apps/{oa}/oauth/userinfo", new { openid = signIn.Str("openid") }).OkAsync();
-        Assert.Equal(1, await _world.Hub.UpstreamCallsAsync("/sns/oauth2/component/refresh_token", Component));
+        Assert.Equal(1, await _world.Hub.UpstreamCallsAsync("/sns/oauth2/component/refresh_token", Platform.Appid));
+    }
+
+    [Fact]
+    public async Task Without_component_appid_the_platform_an_account_authorized_acts_for_it_until_it_revokes()
+    {
+        var oa = await _world.AppAsync("official_account", registerInWxHub: false);
+        await _platform.AuthorizeByControlAsync(oa);
+        var (pia, openids, _) = await _world.UserAsync("pia", oa);
+        using var key = await _world.Hub.KeyClientAsync(oa);
+
+        // Business code signs people in as for an app of its own: WxHub knows which platform acts for the account.
+        using var toWeChat = await _world.AuthorizeAsync(oa, $"redirect_uri={Uri.EscapeDataString(LoginWorld.Business)}&scope=snsapi_base&state=p2");
+        var wechat = LoginWorld.RedirectOf(toWeChat);
+        Assert.Equal(Platform.Appid, LoginWorld.Query(wechat, "component_appid"));
+        using var back = await _world.FollowAsync(await _world.ApproveAsync(wechat, pia));
+        var signIn = await key.PostAsJsonAsync("/v1/oauth/exchange", new { code = LoginWorld.Query(LoginWorld.RedirectOf(back), "wxhub_code") }).OkAsync();
+        Assert.Equal(openids[oa]!.GetValue<string>(), signIn.Str("openid"));
+        Assert.Null(signIn["user"]);
+
+        await _platform.UnauthorizeByControlAsync(oa);
+        using var refused = await _world.AuthorizeAsync(oa, $"redirect_uri={Uri.EscapeDataString(LoginWorld.Business)}&scope=snsapi_base");
+        Assert.Equal(HttpStatusCode.NotFound, refused.StatusCode);
+        Assert.Equal("app_not_found", JsonNode.Parse(await refused.Content.ReadAsStringAsync())!.Str("error"));
     }
 
     [Fact]
@@ -65,38 +84,22 @@ public sealed class ComponentLoginTests : IAsyncLifetime
     {
         var oa = await _world.AppAsync("official_account", registerInWxHub: false);
         var mini = await _world.AppAsync("mini_program", registerInWxHub: false);
-        foreach (var appid in new[] { oa, mini })
-            (await _world.Hub.EmulatorClient.PostAsJsonAsync($"/__emulator/components/{Component}/authorize", new { appid })).EnsureSuccessStatusCode();
+        foreach (var appid in new[] { oa, mini }) await _platform.AuthorizeByControlAsync(appid);
         var (pia, openids, _) = await _world.UserAsync("pia", oa, mini);
         using var key = await _world.Hub.KeyClientAsync(oa, mini);
 
         var page = new Uri(_world.Hub.Emulator.BaseUrl,
-            $"/connect/oauth2/authorize?appid={oa}&redirect_uri={Uri.EscapeDataString(LoginWorld.Business)}&response_type=code&scope=snsapi_base&state=own&component_appid={Component}");
+            $"/connect/oauth2/authorize?appid={oa}&redirect_uri={Uri.EscapeDataString(LoginWorld.Business)}&response_type=code&scope=snsapi_base&state=own&component_appid={Platform.Appid}");
         var code = LoginWorld.Query(await _world.ApproveAsync(page, pia), "code");
-        var signIn = await key.PostAsJsonAsync($"/v1/apps/{oa}/oauth/code", new { code, component_appid = Component }).OkAsync();
+        var signIn = await key.PostAsJsonAsync($"/v1/apps/{oa}/oauth/code", new { code, component_appid = Platform.Appid }).OkAsync();
         Assert.Equal(openids[oa]!.GetValue<string>(), signIn.Str("openid"));
 
         var jsCode = JsonNode.Parse(await (await _world.Hub.EmulatorClient.PostAsJsonAsync($"/__emulator/apps/{mini}/jscode", new { user = pia })).Content.ReadAsStringAsync())!.Str("js_code");
-        var session = await key.PostAsJsonAsync($"/v1/apps/{mini}/miniprogram/session", new { js_code = jsCode, component_appid = Component }).OkAsync();
+        var session = await key.PostAsJsonAsync($"/v1/apps/{mini}/miniprogram/session", new { js_code = jsCode }).OkAsync();
         Assert.Equal(openids[mini]!.GetValue<string>(), session.Str("openid"));
-        Assert.Equal(1, await _world.Hub.UpstreamCallsAsync("/sns/component/jscode2session", Component));
+        Assert.Equal(1, await _world.Hub.UpstreamCallsAsync("/sns/component/jscode2session", Platform.Appid));
 
         var unknown = await key.PostAsJsonAsync($"/v1/apps/{oa}/oauth/code", new { code = "x", component_appid = "wxnoplatform" }).ErrorAsync(HttpStatusCode.NotFound);
         Assert.Equal("component_not_found", unknown.Str("error"));
-    }
-
-    /// <summary>The platform's part: the component token from the latest ticket WeChat pushed.</summary>
-    private sealed class EmulatedPlatform(HttpClient emulator) : IComponentAccessTokenProvider
-    {
-        public async Task<Outcome<string>> GetAsync(string componentAppid, CancellationToken cancellationToken = default)
-        {
-            using var state = await emulator.GetAsync($"/__emulator/components/{componentAppid}", cancellationToken);
-            if (state.StatusCode == HttpStatusCode.NotFound)
-                return new Problem(ProblemKind.NotFound, "component_not_found", $"No platform {componentAppid}.");
-            var ticket = JsonNode.Parse(await state.Content.ReadAsStringAsync(cancellationToken))!.Str("latest_ticket");
-            var token = await emulator.PostAsJsonAsync("/cgi-bin/component/api_component_token",
-                new { component_appid = componentAppid, component_appsecret = ComponentSecret, component_verify_ticket = ticket }, cancellationToken).OkAsync();
-            return token.Str("component_access_token");
-        }
     }
 }
