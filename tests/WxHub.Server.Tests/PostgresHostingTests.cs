@@ -71,6 +71,27 @@ public sealed class PostgresHostingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_app_changed_on_one_instance_is_forgotten_by_the_others()
+    {
+        await using var first = await StartAsync();
+        await using var second = await StartAsync();
+        Assert.Equal(HttpStatusCode.Created, (await first.Client.PostAsJsonAsync("/v1/admin/apps", new { appid = "wxpg00000000003", secret = "pg-secret", type = "official_account" })).StatusCode);
+        var created = JsonDocument.Parse(await (await first.Client.PostAsJsonAsync("/v1/admin/keys", new { name = "shop", apps = new[] { "wxpg00000000003" } })).Content.ReadAsStringAsync()).RootElement;
+        using var business = new HttpClient { BaseAddress = second.Address };
+        business.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", created.GetProperty("key").GetString());
+        // The second instance now holds the token's state (a fault: there is no WeChat here).
+        await business.GetAsync("/v1/apps/wxpg00000000003/access-token");
+        Assert.Equal(1, await HeldCredentialsAsync(second, "wxpg00000000003"));
+
+        using var patch = new HttpRequestMessage(HttpMethod.Patch, "/v1/admin/apps/wxpg00000000003") { Content = JsonContent.Create(new { secret = "new-secret" }) };
+        Assert.Equal(HttpStatusCode.OK, (await first.Client.SendAsync(patch)).StatusCode);
+        await Eventually.True(async () => await HeldCredentialsAsync(second, "wxpg00000000003") == 0, "the change is heard by the other instance", TimeSpan.FromSeconds(10));
+    }
+
+    private static async Task<int> HeldCredentialsAsync(RunningServer server, string appid) =>
+        JsonDocument.Parse(await server.Client.GetStringAsync($"/v1/admin/apps/{appid}/events")).RootElement.GetProperty("credentials").GetArrayLength();
+
+    [Fact]
     public async Task Tokens_are_kept_in_postgres_across_a_restart()
     {
         await using var hub = await HubFixture.StartAsync(new Dictionary<string, string?>

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using WxHub.Core.Access;
+using WxHub.Core.Apps;
 using WxHub.Core.Components;
 using WxHub.Core.Credentials;
 using WxHub.Core.OAuth;
@@ -51,6 +52,7 @@ public static class WxHubApplication
         builder.Services.AddWxHubAdministration(settings);
         builder.Services.AddHostedService<ConfiguredAppsImporter>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<ApiKeyAuthenticator>());
+        builder.Services.AddHostedService(provider => provider.GetRequiredService<AppAdministration>());
         builder.Services.AddWxHubCredentials(builder.Configuration);
         builder.Services.AddWxHubLogins(builder.Configuration);
         builder.Services.AddWxHubMessageServer(builder.Configuration);
