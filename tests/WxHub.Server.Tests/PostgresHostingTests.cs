@@ -58,14 +58,12 @@ public sealed class PostgresHostingTests : IAsyncLifetime
     {
         await using var first = await StartAsync();
         await using var second = await StartAsync();
-        Assert.Equal(HttpStatusCode.Created, (await first.Client.PostAsJsonAsync("/v1/admin/apps", new { appid = "wxpg00000000002", secret = "pg-secret", type = "official_account" })).StatusCode);
-        var created = JsonDocument.Parse(await (await first.Client.PostAsJsonAsync("/v1/admin/keys", new { name = "shop", apps = new[] { "wxpg00000000002" } })).Content.ReadAsStringAsync()).RootElement;
-        using var business = new HttpClient { BaseAddress = second.Address };
-        business.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", created.GetProperty("key").GetString());
+        var (client, keyId) = await KeyClientAsync(first, second, "wxpg00000000002");
+        using var business = client;
         // The second instance now has the key in its cache (the read itself fails: there is no WeChat here).
         Assert.NotEqual(HttpStatusCode.Unauthorized, (await business.GetAsync("/v1/apps/wxpg00000000002/access-token")).StatusCode);
 
-        Assert.Equal(HttpStatusCode.NoContent, (await first.Client.DeleteAsync($"/v1/admin/keys/{created.GetProperty("id").GetString()}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await first.Client.DeleteAsync($"/v1/admin/keys/{keyId}")).StatusCode);
         await Eventually.True(async () => (await business.GetAsync("/v1/apps/wxpg00000000002/access-token")).StatusCode == HttpStatusCode.Unauthorized,
             "the revocation is heard by the other instance", TimeSpan.FromSeconds(10));
     }
@@ -75,10 +73,8 @@ public sealed class PostgresHostingTests : IAsyncLifetime
     {
         await using var first = await StartAsync();
         await using var second = await StartAsync();
-        Assert.Equal(HttpStatusCode.Created, (await first.Client.PostAsJsonAsync("/v1/admin/apps", new { appid = "wxpg00000000003", secret = "pg-secret", type = "official_account" })).StatusCode);
-        var created = JsonDocument.Parse(await (await first.Client.PostAsJsonAsync("/v1/admin/keys", new { name = "shop", apps = new[] { "wxpg00000000003" } })).Content.ReadAsStringAsync()).RootElement;
-        using var business = new HttpClient { BaseAddress = second.Address };
-        business.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", created.GetProperty("key").GetString());
+        var (client, _) = await KeyClientAsync(first, second, "wxpg00000000003");
+        using var business = client;
         // The second instance now holds the token's state (a fault: there is no WeChat here).
         await business.GetAsync("/v1/apps/wxpg00000000003/access-token");
         Assert.Equal(1, await HeldCredentialsAsync(second, "wxpg00000000003"));
@@ -86,6 +82,16 @@ public sealed class PostgresHostingTests : IAsyncLifetime
         using var patch = new HttpRequestMessage(HttpMethod.Patch, "/v1/admin/apps/wxpg00000000003") { Content = JsonContent.Create(new { secret = "new-secret" }) };
         Assert.Equal(HttpStatusCode.OK, (await first.Client.SendAsync(patch)).StatusCode);
         await Eventually.True(async () => await HeldCredentialsAsync(second, "wxpg00000000003") == 0, "the change is heard by the other instance", TimeSpan.FromSeconds(10));
+    }
+
+    /// <summary>Registers an app through <paramref name="first"/>; a client of <paramref name="second"/> with a new key for it, and the key's id.</summary>
+    private static async Task<(HttpClient Client, string KeyId)> KeyClientAsync(RunningServer first, RunningServer second, string appid)
+    {
+        Assert.Equal(HttpStatusCode.Created, (await first.Client.PostAsJsonAsync("/v1/admin/apps", new { appid, secret = "pg-secret", type = "official_account" })).StatusCode);
+        var created = JsonDocument.Parse(await (await first.Client.PostAsJsonAsync("/v1/admin/keys", new { name = "shop", apps = new[] { appid } })).Content.ReadAsStringAsync()).RootElement;
+        var client = new HttpClient { BaseAddress = second.Address };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", created.GetProperty("key").GetString());
+        return (client, created.GetProperty("id").GetString()!);
     }
 
     private static async Task<int> HeldCredentialsAsync(RunningServer server, string appid) =>
