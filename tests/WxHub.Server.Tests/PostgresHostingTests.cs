@@ -29,6 +29,8 @@ public sealed class PostgresHostingTests : IAsyncLifetime
         ["Connection"] = _database.ConnectionString,
         ["MasterKey"] = MasterKey,
         ["AdminKey"] = AdminKey,
+        // Nothing listens there: a token read fails fast instead of leaving the machine.
+        ["WeChatApi"] = "http://127.0.0.1:9",
     };
 
     private async Task<RunningServer> StartAsync()
@@ -50,6 +52,50 @@ public sealed class PostgresHostingTests : IAsyncLifetime
         Assert.Contains("wxpg00000000001", apps);
         Assert.DoesNotContain("pg-secret", apps);
     }
+
+    [Fact]
+    public async Task A_key_revoked_on_one_instance_stops_working_on_the_others_that_cached_it()
+    {
+        await using var first = await StartAsync();
+        await using var second = await StartAsync();
+        var (client, keyId) = await KeyClientAsync(first, second, "wxpg00000000002");
+        using var business = client;
+        // The second instance now has the key in its cache (the read itself fails: there is no WeChat here).
+        Assert.NotEqual(HttpStatusCode.Unauthorized, (await business.GetAsync("/v1/apps/wxpg00000000002/access-token")).StatusCode);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await first.Client.DeleteAsync($"/v1/admin/keys/{keyId}")).StatusCode);
+        await Eventually.True(async () => (await business.GetAsync("/v1/apps/wxpg00000000002/access-token")).StatusCode == HttpStatusCode.Unauthorized,
+            "the revocation is heard by the other instance", TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task An_app_changed_on_one_instance_is_forgotten_by_the_others()
+    {
+        await using var first = await StartAsync();
+        await using var second = await StartAsync();
+        var (client, _) = await KeyClientAsync(first, second, "wxpg00000000003");
+        using var business = client;
+        // The second instance now holds the token's state (a fault: there is no WeChat here).
+        await business.GetAsync("/v1/apps/wxpg00000000003/access-token");
+        Assert.Equal(1, await HeldCredentialsAsync(second, "wxpg00000000003"));
+
+        using var patch = new HttpRequestMessage(HttpMethod.Patch, "/v1/admin/apps/wxpg00000000003") { Content = JsonContent.Create(new { secret = "new-secret" }) };
+        Assert.Equal(HttpStatusCode.OK, (await first.Client.SendAsync(patch)).StatusCode);
+        await Eventually.True(async () => await HeldCredentialsAsync(second, "wxpg00000000003") == 0, "the change is heard by the other instance", TimeSpan.FromSeconds(10));
+    }
+
+    /// <summary>Registers an app through <paramref name="first"/>; a client of <paramref name="second"/> with a new key for it, and the key's id.</summary>
+    private static async Task<(HttpClient Client, string KeyId)> KeyClientAsync(RunningServer first, RunningServer second, string appid)
+    {
+        Assert.Equal(HttpStatusCode.Created, (await first.Client.PostAsJsonAsync("/v1/admin/apps", new { appid, secret = "pg-secret", type = "official_account" })).StatusCode);
+        var created = JsonDocument.Parse(await (await first.Client.PostAsJsonAsync("/v1/admin/keys", new { name = "shop", apps = new[] { appid } })).Content.ReadAsStringAsync()).RootElement;
+        var client = new HttpClient { BaseAddress = second.Address };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", created.GetProperty("key").GetString());
+        return (client, created.GetProperty("id").GetString()!);
+    }
+
+    private static async Task<int> HeldCredentialsAsync(RunningServer server, string appid) =>
+        JsonDocument.Parse(await server.Client.GetStringAsync($"/v1/admin/apps/{appid}/events")).RootElement.GetProperty("credentials").GetArrayLength();
 
     [Fact]
     public async Task Tokens_are_kept_in_postgres_across_a_restart()

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Hosting;
+using WxHub.Core.Coordination;
 
 namespace WxHub.Core.Access;
 
@@ -6,11 +8,15 @@ namespace WxHub.Core.Access;
 /// Turns a presented key into the <see cref="ApiKey"/> it names. Keys are cached after their first lookup so token reads
 /// do not touch the store; <see cref="Forget"/> drops a key when it is revoked. Unknown ids are not cached, so random keys
 /// cannot fill memory. A known key is checked without allocating: the id is looked up as a span and the secret hashed on
-/// the stack.
+/// the stack. In a cluster, revocations are announced on <see cref="RevocationChannel"/> and, once started as a hosted
+/// service, every instance drops the key.
 /// </summary>
-public sealed class ApiKeyAuthenticator(IApiKeyStore store)
+public sealed class ApiKeyAuthenticator(IApiKeyStore store, IChangeNotifications notifications) : IHostedService, IDisposable
 {
+    public const string RevocationChannel = "api-key-revoked";
+
     private readonly ConcurrentDictionary<string, ApiKey> _cache = new(StringComparer.Ordinal);
+    private IDisposable? _listening;
 
     public ValueTask<ApiKey?> AuthenticateAsync(string? presented, CancellationToken cancellationToken = default)
     {
@@ -32,4 +38,20 @@ public sealed class ApiKeyAuthenticator(IApiKeyStore store)
         !key.IsRevoked && ApiKeySecret.Matches(secret, key.SecretHash) ? key : null;
 
     public void Forget(string id) => _cache.TryRemove(id, out _);
+
+    /// <summary>Drops each key another instance revokes, and every key when revocations may have been missed.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken) =>
+        _listening = await notifications.SubscribeAsync(RevocationChannel, id =>
+        {
+            if (id is null) _cache.Clear();
+            else Forget(id);
+        }, cancellationToken);
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        Dispose();
+        return Task.CompletedTask;
+    }
+
+    public void Dispose() => _listening?.Dispose();
 }

@@ -1,4 +1,5 @@
 using WxHub.Core.Apps;
+using WxHub.Core.Coordination;
 
 namespace WxHub.Core.Access;
 
@@ -6,7 +7,7 @@ namespace WxHub.Core.Access;
 public sealed record CreatedApiKey(ApiKey Record, string Key);
 
 /// <summary>Creates, lists and revokes business API keys for every front end (admin API, CLI).</summary>
-public sealed class KeyAdministration(IApiKeyStore store, ApiKeyAuthenticator authenticator, TimeProvider time)
+public sealed class KeyAdministration(IApiKeyStore store, ApiKeyAuthenticator authenticator, IChangeNotifications notifications, TimeProvider time)
 {
     public async Task<AdminResult<CreatedApiKey>> CreateAsync(string? name, IReadOnlyList<string>? apps, IReadOnlyList<string>? scopes, CancellationToken cancellationToken = default)
     {
@@ -30,6 +31,8 @@ public sealed class KeyAdministration(IApiKeyStore store, ApiKeyAuthenticator au
     {
         var revoked = await store.RevokeAsync(id, time.GetUtcNow(), cancellationToken);
         authenticator.Forget(id);
+        // Other instances of a cluster hold the key in their caches too.
+        await notifications.PublishAsync(ApiKeyAuthenticator.RevocationChannel, id, cancellationToken);
         return revoked;
     }
 

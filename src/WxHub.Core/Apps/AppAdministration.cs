@@ -1,4 +1,7 @@
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using WxHub.Core.Coordination;
 using WxHub.Protocol.Crypto;
 
 namespace WxHub.Core.Apps;
@@ -30,9 +33,23 @@ public sealed record AdminResult<T>(T? Value, string? Error, string? Message)
     public static AdminResult<T> Fail(string error, string message) => new(default, error, message);
 }
 
-/// <summary>Registers, changes and removes apps, validating input once for every front end, and tells listeners.</summary>
-public sealed partial class AppAdministration(IAppStore store, IEnumerable<IAppChangeListener> listeners, TimeProvider time)
+/// <summary>
+/// Registers, changes and removes apps, validating input once for every front end, and tells listeners: this
+/// instance's at once, the other instances' of a cluster through a change notification (heard once it is started as a
+/// hosted service).
+/// </summary>
+public sealed partial class AppAdministration(
+    IAppStore store,
+    IEnumerable<IAppChangeListener> listeners,
+    IChangeNotifications notifications,
+    WxHubInstance instance,
+    TimeProvider time,
+    ILogger<AppAdministration> logger) : IHostedService, IDisposable
 {
+    private const string Channel = "app-changed";
+    private readonly CancellationTokenSource _stopping = new();
+    private IDisposable? _listening;
+
     public async Task<AdminResult<AppRegistration>> AddAsync(AppRegistrationRequest request, CancellationToken cancellationToken = default)
     {
         if (string.IsNullOrWhiteSpace(request.Appid) || !AppidPattern().IsMatch(request.Appid))
@@ -93,10 +110,49 @@ public sealed partial class AppAdministration(IAppStore store, IEnumerable<IAppC
     public static AdminResult<AppRegistration> NotFound(string appid) =>
         Fail("app_not_found", $"No app '{appid}' is registered. List apps with GET /v1/admin/apps.");
 
+    public async Task StartAsync(CancellationToken cancellationToken) =>
+        _listening = await notifications.SubscribeAsync(Channel, payload =>
+        {
+            // Changes announced while the store was out of reach are not replayed: tokens and caches of a changed app
+            // are corrected by their own expiry and refresh then.
+            var parts = payload?.Split(' ');
+            if (parts is [var from, var appid] && from != instance.Id) _ = RelayAsync(appid);
+        }, cancellationToken);
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        Dispose();
+        return Task.CompletedTask;
+    }
+
+    public void Dispose()
+    {
+        _listening?.Dispose();
+        _stopping.Cancel();
+    }
+
     private async Task NotifyAsync(string appid, AppRegistration? current, CancellationToken cancellationToken)
     {
         foreach (var listener in listeners) await listener.OnAppChangedAsync(appid, current, cancellationToken);
+        await notifications.PublishAsync(Channel, $"{instance.Id} {appid}", cancellationToken);
     }
+
+    /// <summary>Another instance changed the app: this one's listeners drop what they derived from the old registration.</summary>
+    private async Task RelayAsync(string appid)
+    {
+        try
+        {
+            var current = await store.GetAsync(appid, _stopping.Token);
+            foreach (var listener in listeners) await listener.OnAppChangedAsync(appid, current, _stopping.Token);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogRelayFailed(e, appid);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not take in a change another instance made to app {Appid}")]
+    private partial void LogRelayFailed(Exception exception, string appid);
 
     private static bool TryParseType(string? value, out AppType type, out AdminResult<AppRegistration> failure)
     {

@@ -2,8 +2,9 @@ namespace WxHub.Core.Credentials;
 
 /// <summary>
 /// The in-memory state of one credential: the value served, the one refresh allowed in flight and the fault of the
-/// last refresh. Its next refresh lives in the <see cref="RefreshScheduler"/>, so a slot holds no timer. Only the
-/// flight writes <see cref="Fault"/>, the failure count and <see cref="EarlyRefresh"/>.
+/// last refresh. Its next refresh lives in the <see cref="RefreshScheduler"/>, so a slot holds no timer. The flight
+/// writes <see cref="Fault"/>, the failure count and <see cref="EarlyRefresh"/>; in a cluster, taking a value another
+/// instance obtained also clears the fault.
 /// </summary>
 internal sealed class CredentialSlot(CredentialKey key)
 {

@@ -4,6 +4,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using WxHub.Core.Access;
+using WxHub.Core.Apps;
 using WxHub.Core.Components;
 using WxHub.Core.Credentials;
 using WxHub.Core.OAuth;
@@ -50,6 +52,8 @@ public static class WxHubApplication
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddWxHubAdministration(settings);
         builder.Services.AddHostedService<ConfiguredAppsImporter>();
+        builder.Services.AddHostedService(provider => provider.GetRequiredService<ApiKeyAuthenticator>());
+        builder.Services.AddHostedService(provider => provider.GetRequiredService<AppAdministration>());
         builder.Services.AddWxHubCredentials(builder.Configuration);
         builder.Services.AddWxHubLogins(builder.Configuration);
         builder.Services.AddWxHubMessageServer(builder.Configuration);
