@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using WxHub.Core.Components;
+using WxHub.Core.Credentials;
 using WxHub.Core.Messages;
 using WxHub.Server.Tests.Components;
 
@@ -91,6 +92,26 @@ public sealed class DashboardPageTests : IAsyncLifetime
         Assert.Contains("<td>event / subscribe</td><td>oUSER2</td><td class=\"outcome-replied\">replied</td>", page);
         Assert.Contains("<td>dl_1</td><td>sub_shop</td><td>pending</td><td>3</td>", page);
         Assert.Contains("HTTP 502 from the subscriber", page);
+    }
+
+    [Theory]
+    [InlineData(89503, "approve the notice")]
+    [InlineData(61023, "authorize again")]
+    [InlineData(61006, "component_verify_ticket")]
+    public async Task Each_errcode_an_operator_must_act_on_shows_its_fix(int errcode, string fix)
+    {
+        var appid = await _hub.RegisterAppAsync();
+        using (var client = await _hub.KeyClientAsync(appid))
+            (await client.GetAsync($"/v1/apps/{appid}/access-token")).EnsureSuccessStatusCode();
+        // The token was fetched (its refresh recorded); now the latest attempt is the one WeChat refused.
+        await _hub.Server.Services.GetRequiredService<IRefreshEventStore>().AddAsync(new RefreshEvent(
+            new CredentialKey(appid, CredentialKind.AccessToken), _hub.Clock.GetUtcNow(), RefreshReason.Schedule, RefreshOutcome.Failed, errcode, "WeChat said no"));
+
+        await _browser.SignInAsync(HubFixture.AdminKey);
+        var row = Regex.Match(_browser.Page, $"<h3 id=\"{appid}\">.*?<tr><td>AccessToken</td>(.*?)</tr>", RegexOptions.Singleline).Groups[1].Value;
+        Assert.Contains("class=\"failing\">failing", row);
+        Assert.Contains($"errcode {errcode}", row);
+        Assert.Matches($"Fix: [^<]*{fix}", row);
     }
 
     /// <summary>The appids of the authorizers table, in order.</summary>

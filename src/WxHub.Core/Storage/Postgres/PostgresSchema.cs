@@ -238,14 +238,15 @@ internal static class PostgresSchema
         // 6: the instance that claimed an outbox entry in flight (its next_attempt_at is then when the claim lapses).
         "ALTER TABLE outbox ADD COLUMN claimed_by text NULL",
 
-        // 7: the dashboard: an index for the authorizers' name prefix search, one for counting refresh events by hour;
-        // authorizer appids compare in byte order, as in SQLite, for the appid prefix search and paging.
+        // 7: the dashboard: indexes for the authorizers' name prefix search and counts by status, and for counting
+        // refresh events by hour; authorizer appids compare in byte order, as in SQLite, for prefix search and paging.
         """
         ALTER TABLE authorizers ALTER COLUMN appid TYPE text COLLATE "C";
         ALTER TABLE authorizers ADD COLUMN name_key text COLLATE "C" NULL;
         UPDATE authorizers SET name_key = lower(name);
         CREATE INDEX authorizers_by_name ON authorizers (component_appid, name_key, appid);
-        CREATE INDEX refresh_events_by_time ON refresh_events (at)
+        CREATE INDEX authorizers_by_status ON authorizers (component_appid, status);
+        CREATE INDEX refresh_events_by_time ON refresh_events (at, outcome, errcode)
         """,
     ];
 }

@@ -294,13 +294,14 @@ internal static class SqliteSchema
         "ALTER TABLE outbox ADD COLUMN claimed_by TEXT NULL",
 
         // 7: the dashboard. Authorizers are searched by name prefix through an index on the lower-cased name (written by
-        // the store; rows from before take SQLite's ASCII lower(), which only differs for non-ASCII capitals), and
-        // refresh events are counted by hour over the last day through an index on their time.
+        // the store; rows from before take SQLite's ASCII lower(), which only differs for non-ASCII capitals);
+        // authorizers are counted by status, and refresh events by hour over the last day, from covering indexes.
         """
         ALTER TABLE authorizers ADD COLUMN name_key TEXT NULL;
         UPDATE authorizers SET name_key = lower(name);
         CREATE INDEX authorizers_by_name ON authorizers (component_appid, name_key, appid);
-        CREATE INDEX refresh_events_by_time ON refresh_events (at)
+        CREATE INDEX authorizers_by_status ON authorizers (component_appid, status);
+        CREATE INDEX refresh_events_by_time ON refresh_events (at, outcome, errcode)
         """,
     ];
 }
