@@ -136,7 +136,10 @@ public sealed class StoreOutageTests
 
             await Eventually.True(() => acknowledged.All(content => subscriber.Received.Any(r => r.TextContent() == content)), "every acknowledged push is delivered");
             hub.Clock.Advance(TimeSpan.FromMinutes(10)); // any redelivery would be due by now
-            foreach (var content in acknowledged) Assert.Single(subscriber.Received, r => r.TextContent() == content);
+            // At least once, under one delivery id (subscribers de-duplicate on X-WxHub-Delivery): a delivery whose outcome
+            // was being written when the store broke may be sent again once its claim lapses during the outage.
+            foreach (var content in acknowledged)
+                Assert.Single(subscriber.Received.Where(r => r.TextContent() == content).Select(r => r.DeliveryId).Distinct());
             Assert.True(subscriber.Received.Count(r => r.TextContent() == "during the outage") <= 1);
         }
 
