@@ -34,7 +34,14 @@ public sealed class AuthorizationKillTests : IDisposable
         await using var wechat = await WeChatEmulator.StartAsync(new EmulatorOptions { PushAttempts = 1, PushTimeout = TimeSpan.FromSeconds(60) });
         using var control = new HttpClient { BaseAddress = wechat.BaseUrl };
         var port = ChildServer.FreePort();
-        var environment = new Dictionary<string, string> { ["WXHUB_WECHATAPI"] = wechat.BaseUrl.ToString() };
+        // A restart that finds the authorization unfinished settles it within seconds, not after the production intervals
+        // (a recovery that ran before the ticket arrived is tried again soon).
+        var environment = new Dictionary<string, string>
+        {
+            ["WXHUB_WECHATAPI"] = wechat.BaseUrl.ToString(),
+            ["WXHUB_Components__ReconcileInterval"] = "00:00:05",
+            ["WXHUB_Components__TicketWait"] = "00:00:10",
+        };
         var key = EncodingAesKey.Generate();
 
         using (var first = await ChildServer.StartAsync(_data.Path, port, AdminKey, environment))

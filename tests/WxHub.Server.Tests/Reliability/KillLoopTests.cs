@@ -58,6 +58,9 @@ public sealed class KillLoopTests(ITestOutputHelper output) : IDisposable
             ["WXHUB_WECHATAPI"] = wechat.BaseUrl.ToString(),
             ["WXHUB_Messages__RetryInitialDelay"] = "00:00:00.100",
             ["WXHUB_Messages__RetryMaxDelay"] = "00:00:00.500",
+            // A restart that finds an authorization unfinished settles it soon, not after the production intervals.
+            ["WXHUB_Components__ReconcileInterval"] = "00:00:05",
+            ["WXHUB_Components__TicketWait"] = "00:00:10",
         };
         var ledger = new Ledger();
         string apiKey, openid;
