@@ -36,8 +36,9 @@ public sealed partial class CredentialManager : ICredentialProvider, IAppChangeL
     private readonly ILogger<CredentialManager> _logger;
     private readonly RefreshScheduler _scheduler;
     private readonly ClusterRefresh? _cluster;
-    private IDisposable? _listening;
+    // Cached once: a method group would allocate a delegate on every slot load of the read path.
     private readonly Func<CredentialSlot, Task> _load;
+    private IDisposable? _listening;
     private int _disposed;
     private volatile bool _started;
 
@@ -118,8 +119,9 @@ public sealed partial class CredentialManager : ICredentialProvider, IAppChangeL
     /// </summary>
     private async Task ScheduleStoredAsync(CancellationToken cancellationToken)
     {
-        // Listening first: a value another instance stores from now on is heard.
-        if (_cluster is not null) _listening = await _cluster.ListenAsync(key => _ = ReloadAsync(key), cancellationToken);
+        // Listening first, so a value another instance stores from now on is heard; once, so a retry after a later
+        // step failed does not subscribe twice.
+        if (_cluster is not null) _listening ??= await _cluster.ListenAsync(key => _ = ReloadAsync(key), cancellationToken);
         var now = _time.GetUtcNow();
         var held = new HashSet<CredentialKey>();
         var refreshes = new List<(CredentialKey, DateTimeOffset, RefreshReason)>();
