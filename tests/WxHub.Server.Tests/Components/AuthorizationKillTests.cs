@@ -7,6 +7,7 @@ using WxHub.Emulator;
 using WxHub.Protocol.Crypto;
 using WxHub.Server.Tests.Credentials;
 using WxHub.Testing;
+using Xunit.Abstractions;
 
 namespace WxHub.Server.Tests.Components;
 
@@ -17,7 +18,7 @@ namespace WxHub.Server.Tests.Components;
 /// </summary>
 // Tests that kill child processes run one at a time: on a loaded machine their restarts otherwise starve each other.
 [Collection(nameof(ChildServer))]
-public sealed class AuthorizationKillTests : IDisposable
+public sealed class AuthorizationKillTests(ITestOutputHelper output) : IDisposable
 {
     private const string AdminKey = "component-kill-admin-key-0123456789";
     private const string Merchant = "wxkillmerchant0001";
@@ -43,6 +44,7 @@ public sealed class AuthorizationKillTests : IDisposable
             ["WXHUB_Components__TicketWait"] = "00:00:10",
         };
         var key = EncodingAesKey.Generate();
+        string firstLife;
 
         using (var first = await ChildServer.StartAsync(_data.Path, port, AdminKey, environment))
         {
@@ -75,14 +77,23 @@ public sealed class AuthorizationKillTests : IDisposable
             await Eventually.True(async () => await CallsAsync(control, WeChatEndpoints.QueryAuth) >= 1, "WxHub is exchanging the authorization code", TimeSpan.FromSeconds(60));
 
             first.Kill();
+            firstLife = first.Output;
             await Assert.ThrowsAnyAsync<HttpRequestException>(() => landing);
         }
 
         (await control.DeleteAsync("/__emulator/faults")).EnsureSuccessStatusCode();
         using var second = await ChildServer.StartAsync(_data.Path, port, AdminKey, environment);
         using var client = await KeyClientAsync(second);
-        await Eventually.True(async () => (await client.GetAsync($"/v1/apps/{Merchant}/access-token")).StatusCode == HttpStatusCode.OK,
-            "the restarted WxHub holds the grant and serves the account's token", TimeSpan.FromSeconds(120));
+        try
+        {
+            await Eventually.True(async () => (await client.GetAsync($"/v1/apps/{Merchant}/access-token")).StatusCode == HttpStatusCode.OK,
+                "the restarted WxHub holds the grant and serves the account's token", TimeSpan.FromSeconds(120));
+        }
+        catch (TimeoutException)
+        {
+            output.WriteLine($"First life:\n{firstLife}\nSecond life:\n{second.Output}");
+            throw;
+        }
         var token = (await client.AccessTokenAsync(Merchant)).Str("access_token");
         var check = JsonNode.Parse(await control.GetStringAsync($"/cgi-bin/getcallbackip?access_token={Uri.EscapeDataString(token)}"))!;
         Assert.True(check["errcode"] is null || check["errcode"]!.GetValue<int>() == 0, check.ToJsonString());
