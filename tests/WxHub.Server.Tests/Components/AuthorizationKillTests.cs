@@ -68,13 +68,15 @@ public sealed class AuthorizationKillTests(ITestOutputHelper output) : IDisposab
             }
 
             // WeChat will hold WxHub's api_query_auth calls for a minute: the exchange is in flight when the kill comes.
+            // The earlier grant's exchange is counted already; the kill waits for this one's.
+            var exchanges = await CallsAsync(control, WeChatEndpoints.QueryAuth);
             (await control.PostAsJsonAsync("/__emulator/faults", new { path = WeChatEndpoints.QueryAuth, delay_ms = 60_000, count = 2 })).EnsureSuccessStatusCode();
             using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
             var business = Uri.EscapeDataString("https://shop.example.com/done");
             var page = (await browser.GetAsync(new Uri(first.Address, $"/wechat/component/{Platform.Appid}/authorize?redirect={business}"))).Headers.Location!;
             var back = (await browser.GetAsync(page + $"&emulator_approve=1&emulator_appid={Merchant}")).Headers.Location!;
             var landing = browser.GetAsync(back);
-            await Eventually.True(async () => await CallsAsync(control, WeChatEndpoints.QueryAuth) >= 1, "WxHub is exchanging the authorization code", TimeSpan.FromSeconds(60));
+            await Eventually.True(async () => await CallsAsync(control, WeChatEndpoints.QueryAuth) > exchanges, "WxHub is exchanging the authorization code", TimeSpan.FromSeconds(60));
 
             first.Kill();
             firstLife = first.Output;
