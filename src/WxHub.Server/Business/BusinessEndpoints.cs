@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using WxHub.Core.Access;
 using WxHub.Core.Apps;
 using WxHub.Core.Credentials;
@@ -23,8 +24,7 @@ public static class BusinessEndpoints
     public static IEndpointRouteBuilder MapBusinessApi(this IEndpointRouteBuilder endpoints)
     {
         var token = endpoints.MapGroup("/v1/apps/{appid}/access-token").RequireAppAccess(ApiScopes.AccessToken);
-        token.MapGet("", async (string appid, ICredentialProvider credentials, TimeProvider time, CancellationToken cancellation) =>
-            TokenResult(appid, await credentials.GetAsync(AccessToken(appid), cancellation), time));
+        token.MapGet("", ReadAccessTokenAsync);
         token.MapPost("/invalidate", async (string appid, HttpRequest request, ICredentialProvider credentials, TimeProvider time) =>
         {
             var body = await JsonBody.ReadAsync(request, BusinessJsonContext.Default.AccessTokenInvalidation);
@@ -81,6 +81,23 @@ public static class BusinessEndpoints
         return endpoints;
     }
 
+    /// <summary>
+    /// The busiest route, as a plain request delegate: business servers read their token on every WeChat call, and
+    /// parameter binding (services and route values boxed into an argument array) would cost more than the read itself.
+    /// </summary>
+    private static async Task ReadAccessTokenAsync(HttpContext http)
+    {
+        var appid = (string)http.Request.RouteValues["appid"]!;
+        var services = http.RequestServices;
+        var lookup = await services.GetRequiredService<ICredentialProvider>().GetAsync(AccessToken(appid), http.RequestAborted);
+        // Written straight to the body: a result object would also look up a logger on every read.
+        if (lookup.Found)
+            await http.Response.WriteAsJsonAsync(TokenView(appid, lookup.Credential, services.GetRequiredService<TimeProvider>()),
+                BusinessJsonContext.Default.AccessTokenView, contentType: null, http.RequestAborted);
+        else
+            await FaultResult(lookup.Fault).ExecuteAsync(http);
+    }
+
     private static CredentialKey AccessToken(string appid) => new(appid, CredentialKind.AccessToken);
 
     private static CredentialKind? TicketKind(string type) => type switch
@@ -92,9 +109,11 @@ public static class BusinessEndpoints
 
     private static IResult TokenResult(string appid, CredentialLookup lookup, TimeProvider time) =>
         lookup.Found
-            ? Results.Json(new AccessTokenView(appid, lookup.Credential.Value, WireNames.Time(lookup.Credential.ExpiresAt)!, SecondsLeft(lookup.Credential, time)),
-                BusinessJsonContext.Default.AccessTokenView)
+            ? Results.Json(TokenView(appid, lookup.Credential, time), BusinessJsonContext.Default.AccessTokenView)
             : FaultResult(lookup.Fault);
+
+    private static AccessTokenView TokenView(string appid, StoredCredential credential, TimeProvider time) =>
+        new(appid, credential.Value, WireNames.Time(credential.ExpiresAt)!, SecondsLeft(credential, time));
 
     private static IResult TicketResult(CredentialLookup lookup, TimeProvider time) =>
         lookup.Found
