@@ -84,18 +84,22 @@ public static class BusinessEndpoints
     /// <summary>
     /// The busiest route, as a plain request delegate: business servers read their token on every WeChat call, and
     /// parameter binding (services and route values boxed into an argument array) would cost more than the read itself.
+    /// The answer is written with its length from <see cref="AccessTokenAnswers"/>.
     /// </summary>
     private static async Task ReadAccessTokenAsync(HttpContext http)
     {
         var appid = (string)http.Request.RouteValues["appid"]!;
         var services = http.RequestServices;
         var lookup = await services.GetRequiredService<ICredentialProvider>().GetAsync(AccessToken(appid), http.RequestAborted);
-        // Written straight to the body: a result object would also look up a logger on every read.
-        if (lookup.Found)
-            await http.Response.WriteAsJsonAsync(TokenView(appid, lookup.Credential, services.GetRequiredService<TimeProvider>()),
-                BusinessJsonContext.Default.AccessTokenView, contentType: null, http.RequestAborted);
-        else
+        if (!lookup.Found)
+        {
             await FaultResult(lookup.Fault).ExecuteAsync(http);
+            return;
+        }
+        var json = AccessTokenAnswers.Of(lookup.Credential, SecondsLeft(lookup.Credential, services.GetRequiredService<TimeProvider>()));
+        http.Response.ContentType = AccessTokenAnswers.ContentType;
+        http.Response.ContentLength = json.Length;
+        await http.Response.BodyWriter.WriteAsync(json, http.RequestAborted);
     }
 
     private static CredentialKey AccessToken(string appid) => new(appid, CredentialKind.AccessToken);
@@ -109,11 +113,9 @@ public static class BusinessEndpoints
 
     private static IResult TokenResult(string appid, CredentialLookup lookup, TimeProvider time) =>
         lookup.Found
-            ? Results.Json(TokenView(appid, lookup.Credential, time), BusinessJsonContext.Default.AccessTokenView)
+            ? Results.Json(new AccessTokenView(appid, lookup.Credential.Value, WireNames.Time(lookup.Credential.ExpiresAt)!, SecondsLeft(lookup.Credential, time)),
+                BusinessJsonContext.Default.AccessTokenView)
             : FaultResult(lookup.Fault);
-
-    private static AccessTokenView TokenView(string appid, StoredCredential credential, TimeProvider time) =>
-        new(appid, credential.Value, WireNames.Time(credential.ExpiresAt)!, SecondsLeft(credential, time));
 
     private static IResult TicketResult(CredentialLookup lookup, TimeProvider time) =>
         lookup.Found
