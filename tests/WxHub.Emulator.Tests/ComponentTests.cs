@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
@@ -223,11 +224,17 @@ public sealed class ComponentTests : IAsyncLifetime
         Assert.Equal("acknowledged", String(first.GetProperty("push"), "status"));
         var auth = (await _wx.PostJsonAsync($"/cgi-bin/component/api_query_auth?component_access_token={componentToken}",
             new { component_appid = ComponentAppId, authorization_code = String(first, "authorization_code") })).GetProperty("authorization_info");
-        await _wx.ControlAsync(HttpMethod.Post, $"/__emulator/components/{ComponentAppId}/authorize", new { appid = "wxmp" });
+        Assert.Equal(14, auth.GetProperty("func_info").GetArrayLength()); // no function sets named: all of them
+        using (var empty = await _wx.Client.PostAsJsonAsync($"/__emulator/components/{ComponentAppId}/authorize", new { appid = "wxmp", func_scopes = Array.Empty<int>() }))
+            Assert.Equal(System.Net.HttpStatusCode.BadRequest, empty.StatusCode);
+        await _wx.ControlAsync(HttpMethod.Post, $"/__emulator/components/{ComponentAppId}/authorize", new { appid = "wxmp", func_scopes = new[] { 15, 1 } });
         Error(61023, await _wx.PostJsonAsync($"/cgi-bin/component/api_authorizer_token?component_access_token={componentToken}", new
         {
             component_appid = ComponentAppId, authorizer_appid = "wxmp", authorizer_refresh_token = String(auth, "authorizer_refresh_token"),
         }));
+        var updated = (await _wx.PostJsonAsync($"/cgi-bin/component/api_get_authorizer_info?component_access_token={componentToken}",
+            new { component_appid = ComponentAppId, authorizer_appid = "wxmp" })).GetProperty("authorization_info");
+        Assert.Equal([1, 15], updated.GetProperty("func_info").EnumerateArray().Select(f => f.GetProperty("funcscope_category").GetProperty("id").GetInt32()));
 
         var revoked = await _wx.ControlAsync(HttpMethod.Post, $"/__emulator/components/{ComponentAppId}/unauthorize", new { appid = "wxmp" });
         Assert.Equal("acknowledged", String(revoked.GetProperty("push"), "status"));

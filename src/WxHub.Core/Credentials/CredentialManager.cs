@@ -321,6 +321,9 @@ public sealed partial class CredentialManager : ICredentialProvider, IAppChangeL
             var held = slot.Current;
             await using var turn = _cluster is null ? null : await _cluster.TakeTurnAsync(slot.Key, () => AdoptNewerAsync(slot, held), cancellationToken);
             if (_cluster is not null && turn is null) return;
+            // The lifetime counts from the call to WeChat, not from the wait for the turn: values issued one after the
+            // other must not look as if issued together.
+            var requestedAt = _time.GetUtcNow();
 
             FetchResult? fetched = null;
             foreach (var source in _sources)
@@ -338,7 +341,7 @@ public sealed partial class CredentialManager : ICredentialProvider, IAppChangeL
             if (fetched.Upstream is { Succeeded: true } result)
             {
                 slot.EarlyRefresh = fetched.EarlyRefresh;
-                await SucceedAsync(slot, reason, fetched.Method, startedAt, result.Issued, cancellationToken);
+                await SucceedAsync(slot, reason, fetched.Method, requestedAt, result.Issued, cancellationToken);
             }
             else
             {
@@ -361,12 +364,12 @@ public sealed partial class CredentialManager : ICredentialProvider, IAppChangeL
     }
 
     private async Task SucceedAsync(
-        CredentialSlot slot, RefreshReason reason, string method, DateTimeOffset startedAt, IssuedCredential issued, CancellationToken cancellationToken)
+        CredentialSlot slot, RefreshReason reason, string method, DateTimeOffset requestedAt, IssuedCredential issued, CancellationToken cancellationToken)
     {
         if (slot.Retired) return;
         var unchanged = slot.Current is { } previous && SameValue(previous.Value, issued.Value);
         // WeChat counts the lifetime from its answer; counting from the request's start keeps WxHub on the safe side.
-        var credential = new StoredCredential(slot.Key, issued.Value, startedAt, startedAt + issued.ExpiresIn);
+        var credential = new StoredCredential(slot.Key, issued.Value, requestedAt, requestedAt + issued.ExpiresIn);
         await _store.SaveAsync(credential, cancellationToken); // durable before it is served
         await RecordAsync(new RefreshEvent(slot.Key, _time.GetUtcNow(), reason, RefreshOutcome.Succeeded, null,
             unchanged ? $"{method}: WeChat returned the same value" : method));

@@ -25,11 +25,11 @@ internal sealed class ComponentAuthorizations(EmulatorState state, ComponentNoti
         return code;
     }
 
-    public (OneTimeCode Code, Task<PushResult> Push) Grant(ComponentState component, AppConfig app, string? preAuthCode)
+    public (OneTimeCode Code, Task<PushResult> Push) Grant(ComponentState component, AppConfig app, string? preAuthCode, IReadOnlyList<int>? funcScopes = null)
     {
         var now = state.Now;
         var infoType = component.Authorizations.ContainsKey(app.AppId) ? "updateauthorized" : "authorized";
-        component.Authorizations[app.AppId] = new Authorization(app.AppId, "refreshtoken@@@" + CredentialBook.Base64Url(36), now);
+        component.Authorizations[app.AppId] = new Authorization(app.AppId, "refreshtoken@@@" + CredentialBook.Base64Url(36), now, funcScopes ?? Authorization.AllFuncScopes);
         var code = new OneTimeCode("queryauthcode@@@" + CredentialBook.Base64Url(36), app.AppId, now + AuthorizationCodeLifetime);
         component.AuthorizationCodes[code.Value] = code;
 

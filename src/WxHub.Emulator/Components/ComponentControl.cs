@@ -67,7 +67,7 @@ internal sealed class ComponentControl(EmulatorState state, ComponentAuthorizati
                 throw ControlProblem.BadRequest("not_authorizable", $"{appId} is a website app; only official accounts and mini programs authorize platforms.");
             if (grant)
             {
-                var granted = authorizations.Grant(component, app, null);
+                var granted = authorizations.Grant(component, app, null, FuncScopes(request.FuncScopes));
                 (code, push) = (granted.Code.Value, granted.Push);
             }
             else
@@ -98,10 +98,19 @@ internal sealed class ComponentControl(EmulatorState state, ComponentAuthorizati
                     state.Apps[appId] = new AppConfig(appId, CredentialBook.Base64Url(24), AppType.OfficialAccount, $"gh_{appId}", appId, null, null, null,
                         PushMode.Plaintext, IpAllowList.Everyone, null, null, new Dictionary<string, int>());
                 }
-                component.Authorizations[appId] = new Authorization(appId, "refreshtoken@@@" + CredentialBook.Base64Url(36), now);
+                component.Authorizations[appId] = new Authorization(appId, "refreshtoken@@@" + CredentialBook.Base64Url(36), now, Authorization.AllFuncScopes);
             }
             return ControlHttp.Json(new SeedAuthorizersResult(component.Authorizations.Count), EmulatorJson.Default.SeedAuthorizersResult);
         }
+    }
+
+    /// <summary>The function sets an authorization names: null grants them all; a list must name at least one, each a positive id.</summary>
+    private static IReadOnlyList<int>? FuncScopes(IReadOnlyList<int>? requested)
+    {
+        if (requested is null) return null;
+        if (requested.Count == 0 || requested.Any(id => id <= 0))
+            throw ControlProblem.BadRequest("invalid_func_scopes", "func_scopes must name at least one function set, each a positive id (for example [1, 2, 15]); leave it out to grant all.");
+        return [.. requested.Distinct().Order()];
     }
 
     private ComponentState Component(HttpContext http)

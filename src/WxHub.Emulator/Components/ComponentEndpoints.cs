@@ -13,9 +13,6 @@ internal sealed class ComponentEndpoints(EmulatorState state, ApiGuard guard, Co
 {
     public const int AuthorizerListLimit = 500;
 
-    private static readonly IReadOnlyList<FuncInfo> AllFunctions =
-        new[] { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 15 }.Select(id => new FuncInfo(new FuncScope(id))).ToList();
-
     public void Map(IEndpointRouteBuilder routes)
     {
         routes.MapWeChatPost("/cgi-bin/component/api_start_push_ticket", state, StartPushTicket);
@@ -73,7 +70,7 @@ internal sealed class ComponentEndpoints(EmulatorState state, ApiGuard guard, Co
         var token = IssueAuthorizerToken(component, app);
         var authorization = component.Authorizations[app.AppId];
         return WeChatResults.Json(
-            new QueryAuthBody(new AuthorizationInfo(app.AppId, token.Value, token.SecondsLeft(state.Now), authorization.RefreshToken, AllFunctions)),
+            new QueryAuthBody(new AuthorizationInfo(app.AppId, token.Value, token.SecondsLeft(state.Now), authorization.RefreshToken, authorization.Functions)),
             EmulatorJson.Default.QueryAuthBody);
     }
 
@@ -118,7 +115,7 @@ internal sealed class ComponentEndpoints(EmulatorState state, ApiGuard guard, Co
             isMiniProgram ? new MiniProgramInfo(new MiniProgramNetwork([], [], [], []), []) : null);
         var authorization = component.Authorizations[app.AppId];
         return WeChatResults.Json(
-            new AuthorizerInfoBody(info, new AuthorizationInfo(app.AppId, null, null, authorization.RefreshToken, AllFunctions)),
+            new AuthorizerInfoBody(info, new AuthorizationInfo(app.AppId, null, null, authorization.RefreshToken, authorization.Functions)),
             EmulatorJson.Default.AuthorizerInfoBody);
     }
 

@@ -102,7 +102,7 @@ internal sealed record ComponentView(
     string? LatestTicket,
     IReadOnlyList<string> Authorizers);
 
-internal sealed record AuthorizeRequest([property: JsonPropertyName("appid")] string? AppId);
+internal sealed record AuthorizeRequest([property: JsonPropertyName("appid")] string? AppId, IReadOnlyList<int>? FuncScopes);
 
 /// <summary>Many accounts authorizing at once, without pushes (benchmarks): apps <c>{prefix}{n}</c> are made as needed.</summary>
 internal sealed record SeedAuthorizersRequest(int? Count, string? Prefix);

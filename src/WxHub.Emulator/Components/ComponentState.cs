@@ -23,8 +23,14 @@ internal sealed record ComponentConfig(
     public Uri? MessageUrlFor(string appId) => MessageUrl is null ? null : new Uri(MessageUrl.Replace("$APPID$", appId, StringComparison.Ordinal));
 }
 
-/// <summary>An account's grant to a platform.</summary>
-internal sealed record Authorization(string AppId, string RefreshToken, DateTimeOffset AuthTime);
+/// <summary>An account's grant to a platform, with the function sets (权限集) its administrator granted.</summary>
+internal sealed record Authorization(string AppId, string RefreshToken, DateTimeOffset AuthTime, IReadOnlyList<int> FuncScopes)
+{
+    /// <summary>Every function set the emulator knows, granted when an authorization does not name its own.</summary>
+    public static readonly IReadOnlyList<int> AllFuncScopes = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 15];
+
+    public IReadOnlyList<FuncInfo> Functions => [.. FuncScopes.Select(id => new FuncInfo(new FuncScope(id)))];
+}
 
 /// <summary>A single-use code: a pre-auth code for the authorization page, or the authorization code it produces.</summary>
 internal sealed class OneTimeCode(string value, string? appId, DateTimeOffset expiresAt)

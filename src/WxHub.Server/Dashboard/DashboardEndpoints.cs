@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.DataProtection;
@@ -26,11 +27,14 @@ public static class DashboardEndpoints
     public static IServiceCollection AddWxHubDashboard(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<DashboardSessions>();
+        services.AddSingleton<SignInThrottle>();
         services.AddSingleton<DashboardQueries>();
         services.AddOptions<DashboardOptions>()
             .Bind(configuration.GetSection(DashboardOptions.Section))
             .Validate(o => o.OperatorPasswordHash is null || OperatorPassword.TryParse(o.OperatorPasswordHash, out _),
                 "Dashboard:OperatorPasswordHash is not a hash WxHub made; set it to the output of 'wxhub dashboard hash-password'.")
+            .Validate(o => o.SignInAttempts > 0 && o.SignInWindow > TimeSpan.Zero,
+                "Dashboard:SignInAttempts must be at least 1 and Dashboard:SignInWindow longer than zero (for example 5 and 00:15:00).")
             .ValidateOnStart();
         // Antiforgery tokens need data protection keys; sessions live in memory, so the keys may too.
         services.AddDataProtection().UseEphemeralDataProtectionProvider();
@@ -66,20 +70,31 @@ public static class DashboardEndpoints
         endpoints.MapGet("/keys", (HttpContext http, KeyAdministration keys) => Signed(http, async csrf =>
             Page(http, DashboardPages.Keys(await keys.ListAsync(http.RequestAborted), csrf, null))));
 
-        endpoints.MapPost("/login", async (HttpContext http, DashboardSessions sessions, AdminKey admin, IOptions<DashboardOptions> options, IAntiforgery antiforgery) =>
+        endpoints.MapPost("/login", async (HttpContext http, DashboardSessions sessions, SignInThrottle throttle, AdminKey admin, IOptions<DashboardOptions> options, IAntiforgery antiforgery) =>
         {
             if (await ReadFormAsync(http) is not { } form)
                 return Problem(http, StatusCodes.Status400BadRequest, "invalid_form", "Sign in with the dashboard's form at /.", null);
             if (!await antiforgery.IsRequestValidAsync(http))
                 return Problem(http, StatusCodes.Status403Forbidden, "invalid_csrf_token", "The sign-in form is stale or was not sent by this dashboard; reload the page and sign in again.", null);
+            if (throttle.Wait(http) is { } wait)
+            {
+                var seconds = (int)Math.Ceiling(wait.TotalSeconds);
+                http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+                return Problem(http, StatusCodes.Status429TooManyRequests, "too_many_sign_in_attempts",
+                    $"Too many failed sign-ins from this address; try again in {Math.Ceiling(wait.TotalMinutes)} minute(s).", Token(http));
+            }
             var presented = form["password"].ToString();
             var password = OperatorPassword.TryParse(options.Value.OperatorPasswordHash, out var p) ? p : null;
             var signedInWith = admin.Verify(presented) ? "admin key" : password?.Verify(presented) == true ? "operator password" : null;
             if (signedInWith is null)
+            {
+                throttle.Failed(http);
                 return new CountedRefusal(
                     Page(http, DashboardPages.Login(Token(http), password is null ? "That is not the admin key." : "That is neither the admin key nor the operator password.", password is not null),
                         StatusCodes.Status401Unauthorized),
                     StatusCodes.Status401Unauthorized, "invalid_admin_key");
+            }
+            throttle.Succeeded(http);
             sessions.SignIn(http, signedInWith);
             return Results.Redirect("/");
         });

@@ -70,4 +70,9 @@ public sealed class DashboardOptions
     /// key does. Made by <c>wxhub dashboard hash-password</c>.
     /// </summary>
     public string? OperatorPasswordHash { get; set; }
+
+    /// <summary>Failed sign-ins from one address within <see cref="SignInWindow"/> after which it must wait for the window to end.</summary>
+    public int SignInAttempts { get; set; } = 5;
+
+    public TimeSpan SignInWindow { get; set; } = TimeSpan.FromMinutes(15);
 }

@@ -108,7 +108,8 @@ public sealed partial class OutboxDispatcher(
                 LogStoreFailed(e);
                 try
                 {
-                    await Task.Delay(PauseAfterStoreFailure, time, stoppingToken);
+                    // Woken sooner by a new entry: the store took that write, so it is likely back.
+                    await WaitAsync(time.GetUtcNow() + PauseAfterStoreFailure, stoppingToken);
                 }
                 catch (OperationCanceledException)
                 {

@@ -62,19 +62,23 @@ public sealed class ComponentTests
     }
 
     [Fact]
-    public async Task Updateauthorized_renews_the_grant_and_unauthorized_ends_it_and_tells_subscribers()
+    public async Task Updateauthorized_renews_the_grant_with_its_new_scopes_and_unauthorized_ends_it_and_tells_subscribers()
     {
         await using var hub = await HubFixture.StartAsync();
         var platform = await Platform.StartAsync(hub);
-        await platform.AddAuthorizerAsync(Merchant, "Merchant One");
+        await platform.RegisterAccountAsync(Merchant, "Merchant One");
+        await platform.AuthorizeByControlAsync(Merchant, [1, 15]);
+        Assert.Equal(new[] { 1, 15 }, Scopes(await platform.AuthorizerAsync(Merchant)));
         await using var subscriber = await SubscriberServer.StartAsync();
         await SubscribeAsync(hub, new { url = subscriber.Url, secret = SubscriberServer.Secret, events = new[] { "authorization" } });
         using var client = await hub.KeyClientAsync(Merchant);
         var first = (await client.AccessTokenAsync(Merchant)).Str("access_token");
 
-        await platform.AuthorizeByControlAsync(Merchant);
+        // The administrator changes what the platform may do: more function sets, one withdrawn.
+        await platform.AuthorizeByControlAsync(Merchant, [2, 3, 15]);
         var renewed = await platform.AuthorizerAsync(Merchant);
         Assert.Equal("updateauthorized", renewed["events"]![0]!.Str("kind"));
+        Assert.Equal(new[] { 2, 3, 15 }, Scopes(renewed));
         var second = (await client.AccessTokenAsync(Merchant)).Str("access_token");
         Assert.NotEqual(first, second);
         Assert.True(await platform.WeChatTakesAsync(second));
@@ -380,4 +384,6 @@ public sealed class ComponentTests
     /// <summary>The command line on the fixture's data folder, calling the emulator as the server does.</summary>
     private static Task<(int ExitCode, string Output, string Error)> Wxhub(HubFixture hub, params string[] args) =>
         WxhubCli.RunAsync(new Dictionary<string, string> { ["WXHUB_DATA"] = hub.DataPath, ["WXHUB_WECHATAPI"] = hub.Emulator.BaseUrl.ToString() }, args);
+
+    private static int[] Scopes(JsonNode authorizer) => [.. authorizer["authorizer"]!["scopes"]!.AsArray().Select(scope => scope!.GetValue<int>())];
 }

@@ -138,9 +138,11 @@ public sealed class Platform
     }
 
     /// <summary>An authorization made in WeChat without a browser (the emulator's control API), pushed to WxHub as authorized or updateauthorized.</summary>
-    public async Task AuthorizeByControlAsync(string appid) => await ControlAsync("authorize", appid);
+    /// <summary>Authorizes (or re-authorizes) the platform, granting <paramref name="funcScopes"/> or, when null, every function set.</summary>
+    public async Task AuthorizeByControlAsync(string appid, int[]? funcScopes = null) =>
+        await ControlAsync("authorize", new { appid, func_scopes = funcScopes });
 
-    public async Task UnauthorizeByControlAsync(string appid) => await ControlAsync("unauthorize", appid);
+    public async Task UnauthorizeByControlAsync(string appid) => await ControlAsync("unauthorize", new { appid });
 
     /// <summary>WeChat takes the token (checked on an API that needs a valid access token).</summary>
     public async Task<bool> WeChatTakesAsync(string accessToken)
@@ -155,9 +157,9 @@ public sealed class Platform
         return await client.GetAsync($"/v1/components/{Appid}/authorizers/{appid}").OkAsync();
     }
 
-    private async Task ControlAsync(string action, string appid)
+    private async Task ControlAsync(string action, object request)
     {
-        var response = await Hub.EmulatorClient.PostAsJsonAsync($"/__emulator/components/{Appid}/{action}", new { appid });
+        var response = await Hub.EmulatorClient.PostAsJsonAsync($"/__emulator/components/{Appid}/{action}", request);
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, body);
         // The control call answers once the push was delivered; WxHub answered it "success".

@@ -103,6 +103,28 @@ public sealed class DashboardTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_address_that_keeps_failing_to_sign_in_must_wait_even_with_the_right_password()
+    {
+        await _browser.GetAsync("/");
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            using var wrong = await _browser.PostAsync("/login", ("password", $"guess {attempt}"));
+            Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        }
+        using (var locked = await _browser.PostAsync("/login", ("password", Password)))
+        {
+            Assert.Equal(HttpStatusCode.TooManyRequests, locked.StatusCode);
+            Assert.Equal(TimeSpan.FromMinutes(15), locked.Headers.RetryAfter!.Delta);
+        }
+        Assert.Contains("Too many failed sign-ins", _browser.Page);
+        Assert.Contains("name=\"password\"", await _browser.GetAsync("/"));
+
+        _hub.Clock.Advance(TimeSpan.FromMinutes(15));
+        await _browser.SignInAsync(Password);
+        Assert.Contains("<h1>Overview</h1>", _browser.Page);
+    }
+
+    [Fact]
     public async Task A_malformed_operator_password_hash_stops_the_server_at_start_with_the_fix()
     {
         var failure = await Assert.ThrowsAnyAsync<Exception>(() => HubFixture.StartAsync(new Dictionary<string, string?> { ["Dashboard:OperatorPasswordHash"] = "plaintext-password" }));
