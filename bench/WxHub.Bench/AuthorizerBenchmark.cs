@@ -7,6 +7,7 @@ using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using WxHub.Emulator;
 using WxHub.Protocol.Crypto;
+using WxHub.Testing;
 
 namespace WxHub.Bench;
 
@@ -32,7 +33,7 @@ internal static class AuthorizerBenchmark
         var concurrency = BenchArgs.Option(args, "--concurrency", 64);
         var data = Path.Combine(Path.GetTempPath(), "wxhub-bench-" + Guid.NewGuid().ToString("N"));
         var key = EncodingAesKey.Generate();
-        var port = WxHubChild.FreePort();
+        var port = ChildServer.FreePort();
 
         await using var emulator = await WeChatEmulator.StartAsync(new EmulatorOptions { PushAttempts = 1 });
         using var wechat = new HttpClient { BaseAddress = emulator.BaseUrl, Timeout = TimeSpan.FromMinutes(10) };
@@ -57,18 +58,18 @@ internal static class AuthorizerBenchmark
             // Life 1: the platform is registered, its first ticket arrives, a sync restores every grant and each token is fetched.
             TimeSpan sync, fetch;
             long firstPeak;
-            using (var first = await WxHubChild.StartAsync(data, port, AdminKey, settings))
+            using (var first = await BenchChild.StartAsync(data, port, AdminKey, settings))
             {
                 (await first.Admin.PostAsJsonAsync("/v1/admin/components", new { component_appid = Component, secret = Secret, token = Token, encoding_aes_key = key.Value }))
                     .EnsureSuccessStatusCode();
-                await WxHubChild.UntilAsync(async () => (await first.Admin.GetAsync($"/v1/admin/components/{Component}")).IsSuccessStatusCode
-                    && await CallsAsync(wechat, "/cgi-bin/component/api_component_token") > 0, TimeSpan.FromMinutes(1));
+                await Eventually.True(async () => (await first.Admin.GetAsync($"/v1/admin/components/{Component}")).IsSuccessStatusCode
+                    && await CallsAsync(wechat, "/cgi-bin/component/api_component_token") > 0, "the platform has its component token", TimeSpan.FromMinutes(1));
                 await wechat.DeleteAsync("/__emulator/stats");
                 var watch = Stopwatch.StartNew();
                 var report = JsonNode.Parse(await (await first.Admin.PostAsync($"/v1/admin/components/{Component}/sync", null)).Content.ReadAsStringAsync())!;
                 sync = watch.Elapsed;
                 if (report["added"]?.GetValue<int>() != count) throw new InvalidOperationException($"The sync restored {report}, not {count} grants.");
-                await WxHubChild.UntilAsync(async () => await CallsAsync(wechat, AuthorizerToken) >= count, TimeSpan.FromMinutes(30));
+                await Eventually.True(async () => await CallsAsync(wechat, AuthorizerToken) >= count, "every authorizer token is fetched", TimeSpan.FromMinutes(30));
                 fetch = watch.Elapsed - sync;
                 firstPeak = first.PeakBytes();
                 first.Kill();
@@ -80,7 +81,7 @@ internal static class AuthorizerBenchmark
             TimeSpan startup;
             long idlePeak;
             IReadOnlyList<DashboardTiming.Timing> dashboard;
-            using (var second = await WxHubChild.StartAsync(data, port, AdminKey, settings))
+            using (var second = await BenchChild.StartAsync(data, port, AdminKey, settings))
             {
                 startup = second.StartedIn;
                 var idle = Task.Delay(TimeSpan.FromSeconds(10));
@@ -100,11 +101,11 @@ internal static class AuthorizerBenchmark
             };
             TimeSpan dueStartup, refresh;
             long refreshPeak;
-            using (var third = await WxHubChild.StartAsync(data, port, AdminKey, due))
+            using (var third = await BenchChild.StartAsync(data, port, AdminKey, due))
             {
                 dueStartup = third.StartedIn;
                 var watch = Stopwatch.StartNew();
-                await WxHubChild.UntilAsync(async () => await CallsAsync(wechat, AuthorizerToken) >= count, TimeSpan.FromMinutes(30));
+                await Eventually.True(async () => await CallsAsync(wechat, AuthorizerToken) >= count, "every authorizer token is fetched", TimeSpan.FromMinutes(30));
                 refresh = watch.Elapsed;
                 refreshPeak = third.PeakBytes();
                 third.Kill();

@@ -46,7 +46,7 @@ internal static class ClusterBenchmark
             ["WXHUB_Logging__LogLevel__Default"] = "Warning",
         };
 
-        async Task<List<WxHubChild>> StartAsync(string store, int count)
+        async Task<List<ChildServer>> StartAsync(string store, int count)
         {
             var settings = new Dictionary<string, string>(baseSettings);
             if (store == "postgres")
@@ -57,8 +57,8 @@ internal static class ClusterBenchmark
                 settings["WXHUB_CONNECTION"] = new Npgsql.NpgsqlConnectionStringBuilder(postgres.ConnectionString) { Database = name }.ConnectionString;
             }
             var data = Path.Combine(folder, Guid.NewGuid().ToString("N"));
-            var first = await WxHubChild.StartAsync(data, WxHubChild.FreePort(), AdminKey, settings);
-            var rest = await Task.WhenAll(Enumerable.Range(1, count - 1).Select(_ => WxHubChild.StartAsync(data, WxHubChild.FreePort(), AdminKey, settings)));
+            var first = await BenchChild.StartAsync(data, ChildServer.FreePort(), AdminKey, settings);
+            var rest = await Task.WhenAll(Enumerable.Range(1, count - 1).Select(_ => BenchChild.StartAsync(data, ChildServer.FreePort(), AdminKey, settings)));
             return [first, .. rest];
         }
 
@@ -137,7 +137,7 @@ internal static class ClusterBenchmark
     }
 
     /// <summary>Registers classic-mode apps in the emulator and through the first instance; one API-key client per instance.</summary>
-    private static async Task<HttpClient[]> RegisterAsync(HttpClient wechat, List<WxHubChild> nodes, List<string> ids, int? ttlSeconds)
+    private static async Task<HttpClient[]> RegisterAsync(HttpClient wechat, List<ChildServer> nodes, List<string> ids, int? ttlSeconds)
     {
         foreach (var id in ids)
         {
