@@ -151,7 +151,21 @@ public sealed partial class CredentialManager : ICredentialProvider, IAppChangeL
         return Task.CompletedTask;
     }
 
-    public async Task<CredentialLookup> GetAsync(CredentialKey key, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Completes synchronously while a value with enough lifetime is held (every token read but the first), so the
+    /// read path neither awaits nor allocates a task.
+    /// </summary>
+    public ValueTask<CredentialLookup> GetAsync(CredentialKey key, CancellationToken cancellationToken = default)
+    {
+        if (_slots.TryGetValue(key, out var slot) && slot.Loaded && Servable(slot) is { } held)
+        {
+            _metrics.Served(key);
+            return ValueTask.FromResult(new CredentialLookup(held, null));
+        }
+        return new(GetSlowlyAsync(key, cancellationToken));
+    }
+
+    private async Task<CredentialLookup> GetSlowlyAsync(CredentialKey key, CancellationToken cancellationToken)
     {
         var slot = await SlotAsync(key, cancellationToken);
         var lookup = await LookupAsync(slot, cancellationToken);
