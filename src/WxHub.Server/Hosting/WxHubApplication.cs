@@ -44,6 +44,10 @@ public static class WxHubApplication
         builder.Services.AddRoutingCore();
         // Framework chatter at Warning by default; the "Logging" section of configuration can say otherwise.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        // Off by default: while any of its levels is on, hosting starts an Activity and a logging scope for every request,
+        // 4 % of token-read throughput when measured. It logs only each request's start and end (Information); Kestrel
+        // logs a request's unhandled exception under its own category. Configuration can turn it back on.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
 
