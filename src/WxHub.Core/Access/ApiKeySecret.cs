@@ -32,15 +32,23 @@ public static class ApiKeySecret
     /// <summary>The secret is 256 random bits, so a plain SHA-256 is a sufficient, fast verifier.</summary>
     public static byte[] Hash(string secret) => SHA256.HashData(Encoding.UTF8.GetBytes(secret));
 
-    public static bool Matches(ReadOnlySpan<char> secret, byte[] expectedHash)
+    /// <param name="verified">
+    /// The UTF-8 secret that last matched <paramref name="expectedHash"/>, or null: compared first, in constant time,
+    /// which costs less than hashing again (token reads present the same key over and over); set when the hash matches.
+    /// </param>
+    public static bool Matches(ReadOnlySpan<char> secret, byte[] expectedHash, ref byte[]? verified)
     {
-        // A genuine secret is 43 characters; a longer presented one is hashed from the heap rather than the stack.
+        // A genuine secret is 43 characters; a longer presented one is encoded on the heap rather than the stack.
         const int StackLimit = 256;
         var length = Encoding.UTF8.GetMaxByteCount(secret.Length);
-        Span<byte> utf8 = length <= StackLimit ? stackalloc byte[StackLimit] : new byte[length];
+        Span<byte> buffer = length <= StackLimit ? stackalloc byte[StackLimit] : new byte[length];
+        var utf8 = buffer[..Encoding.UTF8.GetBytes(secret, buffer)];
+        if (Volatile.Read(ref verified) is { } remembered && CryptographicOperations.FixedTimeEquals(utf8, remembered)) return true;
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(utf8[..Encoding.UTF8.GetBytes(secret, utf8)], hash);
-        return CryptographicOperations.FixedTimeEquals(hash, expectedHash);
+        SHA256.HashData(utf8, hash);
+        if (!CryptographicOperations.FixedTimeEquals(hash, expectedHash)) return false;
+        Volatile.Write(ref verified, utf8.ToArray());
+        return true;
     }
 
     private static string Base64Url(byte[] bytes) =>

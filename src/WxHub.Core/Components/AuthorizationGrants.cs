@@ -31,7 +31,12 @@ public sealed partial class AuthorizationGrants(
 
     private static readonly CredentialKind[] AccountKinds = [CredentialKind.AccessToken, CredentialKind.JsapiTicket, CredentialKind.WxCardTicket];
 
-    private readonly ConcurrentDictionary<string, (DateTimeOffset At, Task<Outcome<Authorizer>> Exchange)> _exchanges = new(StringComparer.Ordinal);
+    /// <summary>
+    /// One exchange per code. Lazy because <see cref="ConcurrentDictionary{TKey,TValue}.GetOrAdd(TKey, Func{TKey,TValue})"/>
+    /// may run its factory for each of two deliveries arriving together and keep one result: a second exchange started
+    /// there would spend the single-use code (61010 for the one kept).
+    /// </summary>
+    private readonly ConcurrentDictionary<string, (DateTimeOffset At, Lazy<Task<Outcome<Authorizer>>> Exchange)> _exchanges = new(StringComparer.Ordinal);
 
     /// <summary>
     /// WeChat's authorization page for a new pre-auth code: the PC page (the administrator scans a QR code) or, with
@@ -66,13 +71,16 @@ public sealed partial class AuthorizationGrants(
             if (now - old.At > ExchangeMemory) _exchanges.TryRemove(code, out _);
         }
         // Not the caller's cancellation: the other delivery of the code may be waiting on this exchange too.
-        var entry = _exchanges.GetOrAdd(authorizationCode, code => (now, ExchangeAsync(componentAppid, code, appid, kind)));
-        if (entry.Exchange is { IsCompletedSuccessfully: true, Result.Succeeded: false } && _exchanges.TryRemove(KeyValuePair.Create(authorizationCode, entry)))
+        var entry = _exchanges.GetOrAdd(authorizationCode, NewExchange);
+        if (entry.Exchange.Value is { IsCompletedSuccessfully: true, Result.Succeeded: false } && _exchanges.TryRemove(KeyValuePair.Create(authorizationCode, entry)))
         {
             // A failed exchange is tried again by the next delivery (WeChat may have been unreachable).
-            entry = _exchanges.GetOrAdd(authorizationCode, code => (now, ExchangeAsync(componentAppid, code, appid, kind)));
+            entry = _exchanges.GetOrAdd(authorizationCode, NewExchange);
         }
-        return entry.Exchange;
+        return entry.Exchange.Value;
+
+        (DateTimeOffset, Lazy<Task<Outcome<Authorizer>>>) NewExchange(string code) =>
+            (now, new Lazy<Task<Outcome<Authorizer>>>(() => ExchangeAsync(componentAppid, code, appid, kind)));
     }
 
     /// <summary>

@@ -151,7 +151,21 @@ public sealed partial class CredentialManager : ICredentialProvider, IAppChangeL
         return Task.CompletedTask;
     }
 
-    public async Task<CredentialLookup> GetAsync(CredentialKey key, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Completes synchronously while a value with enough lifetime is held (every token read but the first), so the
+    /// read path neither awaits nor allocates a task.
+    /// </summary>
+    public ValueTask<CredentialLookup> GetAsync(CredentialKey key, CancellationToken cancellationToken = default)
+    {
+        if (_slots.TryGetValue(key, out var slot) && slot.Loaded && Servable(slot) is { } held)
+        {
+            _metrics.Served(key);
+            return ValueTask.FromResult(new CredentialLookup(held, null));
+        }
+        return new(GetSlowlyAsync(key, cancellationToken));
+    }
+
+    private async Task<CredentialLookup> GetSlowlyAsync(CredentialKey key, CancellationToken cancellationToken)
     {
         var slot = await SlotAsync(key, cancellationToken);
         var lookup = await LookupAsync(slot, cancellationToken);
@@ -299,12 +313,13 @@ public sealed partial class CredentialManager : ICredentialProvider, IAppChangeL
             // Demand and invalidation wait out a fault's backoff; the scheduled retry is what ends it.
             if (reason != RefreshReason.Schedule && slot.Fault is { } fault && startedAt < fault.RetryAt) return;
 
+            // What this refresh replaces, read once: a newer value taken from here on (another instance's) stands for it.
+            var held = slot.Current;
             // A background refresh set for a value that another instance has since replaced (the scheduler had started
             // it before the new value was heard of) is not due: the new value's own refresh is scheduled.
-            if (reason == RefreshReason.Schedule && Servable(slot) is { } fresh && startedAt - fresh.ObtainedAt < _options.Value.MinimumRefreshSpacing) return;
+            if (reason == RefreshReason.Schedule && held is { } fresh && HasLifetime(fresh) && startedAt - fresh.ObtainedAt < _options.Value.MinimumRefreshSpacing) return;
 
             // In a cluster, one instance at a time refreshes; the others take what it stored.
-            var held = slot.Current;
             await using var turn = _cluster is null ? null : await _cluster.TakeTurnAsync(slot.Key, () => AdoptNewerAsync(slot, held), cancellationToken);
             if (_cluster is not null && turn is null) return;
             // The lifetime counts from the call to WeChat, not from the wait for the turn: values issued one after the
@@ -372,16 +387,16 @@ public sealed partial class CredentialManager : ICredentialProvider, IAppChangeL
     }
 
     /// <summary>
-    /// Whether another instance obtained a value newer than <paramref name="than"/> that can be served — already
-    /// reloaded on its announcement, or found in the store and taken now: its refresh then stands for this one.
+    /// Whether another instance obtained a value newer than <paramref name="than"/> that can be served — reloaded on its
+    /// announcement (before or while the store is read here: one announcement wakes both), or found in the store and
+    /// taken now: its refresh then stands for this one.
     /// </summary>
     private async Task<bool> AdoptNewerAsync(CredentialSlot slot, StoredCredential? than)
     {
         if (Servable(slot) is { } held && IsNewer(held, than)) return true;
         var stored = await _store.GetAsync(slot.Key, _stopping.Token);
-        if (stored is null || !HasLifetime(stored) || !IsNewer(stored, slot.Current)) return false;
-        Take(slot, stored);
-        return true;
+        if (stored is not null && HasLifetime(stored) && IsNewer(stored, slot.Current)) Take(slot, stored);
+        return Servable(slot) is { } now && IsNewer(now, than);
     }
 
     private static bool IsNewer(StoredCredential credential, StoredCredential? than) => than is null || credential.ObtainedAt > than.ObtainedAt;

@@ -33,7 +33,9 @@ internal sealed class CredentialSlot(CredentialKey key)
         get { lock (_gate) return _flight is { Task.IsCompleted: false }; }
     }
 
-    /// <summary>Runs <paramref name="load"/> once for the life of the slot; later callers get the same task.</summary>
+    /// <summary>Whether the stored value was loaded (or found missing): from then on memory is the truth for reads.</summary>
+    public bool Loaded => Volatile.Read(ref _loading) is { IsCompletedSuccessfully: true };
+
     /// <summary>Starts <paramref name="load"/> once; afterwards (every token read) answers without taking the lock.</summary>
     public Task EnsureLoaded(Func<CredentialSlot, Task> load)
     {

@@ -66,22 +66,38 @@ public sealed class PrometheusExporter : IDisposable
         private readonly Dictionary<string, double[]> _values = new(StringComparer.Ordinal);
         // Label text by tag set: measurements are hot (every token read), so the text is built once per tag set.
         private readonly Dictionary<TagSet, string> _labels = [];
+        // A counter's cell by tag set, read without the lock: token reads count from every request thread, and a lock
+        // held by a thread the OS preempts would stall them all on a busy machine.
+        private readonly ConcurrentDictionary<TagSet, double[]> _sums = new();
         private readonly bool _observed = instrument.IsObservable;
 
         public string Name { get; } = PrometheusName(instrument);
 
+        private bool IsSum => buckets is null && !_observed;
+
         public void Record(double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
         {
+            var known = TagSet.TryCreate(tags, out var set);
+            if (IsSum && known && _sums.TryGetValue(set, out var sum))
+            {
+                Add(ref sum[0], value);
+                return;
+            }
             lock (_gate)
             {
                 string labels;
-                if (!TagSet.TryCreate(tags, out var set)) labels = Labels(tags);
+                if (!known) labels = Labels(tags);
                 else if (!_labels.TryGetValue(set, out labels!)) _labels[set] = labels = Labels(tags);
                 if (!_values.TryGetValue(labels, out var cells)) _values[labels] = cells = new double[buckets is null ? 1 : buckets.Length + 3];
                 if (buckets is null)
                 {
                     // Observable instruments report the current total; the others report increments.
-                    cells[0] = _observed ? value : cells[0] + value;
+                    if (_observed) cells[0] = value;
+                    else
+                    {
+                        Add(ref cells[0], value);
+                        if (known) _sums.TryAdd(set, cells);
+                    }
                     return;
                 }
                 for (var i = 0; i < buckets.Length; i++) if (value <= buckets[i]) cells[i]++;
@@ -89,6 +105,17 @@ public sealed class PrometheusExporter : IDisposable
                 cells[^2] += value; // sum
                 cells[^1]++; // count
             }
+        }
+
+        private static void Add(ref double cell, double value)
+        {
+            double seen, total;
+            do
+            {
+                seen = Volatile.Read(ref cell);
+                total = seen + value;
+            }
+            while (Interlocked.CompareExchange(ref cell, total, seen) != seen);
         }
 
         /// <summary>Observable series that no callback reports any more must disappear.</summary>

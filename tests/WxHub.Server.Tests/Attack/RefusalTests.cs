@@ -129,6 +129,24 @@ public sealed class RefusalTests : IAsyncLifetime
             () => _anonymous.PostAsync("/login", new FormUrlEncodedContent(new Dictionary<string, string> { ["password"] = "not-the-admin-key" })));
     }
 
+    [Fact]
+    public async Task A_key_in_use_is_refused_with_another_secret_and_once_revoked()
+    {
+        var key = await Hub.CreateKeyAsync([_app]);
+        using var client = Hub.Client(key);
+        // Twice: the second read is checked against the secret remembered from the first.
+        for (var read = 0; read < 2; read++) (await client.GetAsync($"/v1/apps/{_app}/access-token")).EnsureSuccessStatusCode();
+
+        var secretAt = key.IndexOf('_', "wxk_".Length) + 1;
+        var otherSecret = key[..secretAt] + (key[secretAt] == 'A' ? 'B' : 'A') + key[(secretAt + 1)..];
+        await RefusedAsync(HttpStatusCode.Unauthorized, "unauthorized", () => Hub.Client(otherSecret).GetAsync($"/v1/apps/{_app}/access-token"));
+        (await client.GetAsync($"/v1/apps/{_app}/access-token")).EnsureSuccessStatusCode();
+
+        var id = key["wxk_".Length..(secretAt - 1)];
+        Assert.Equal(HttpStatusCode.NoContent, (await Hub.Admin.DeleteAsync($"/v1/admin/keys/{id}")).StatusCode);
+        await RefusedAsync(HttpStatusCode.Unauthorized, "unauthorized", () => client.GetAsync($"/v1/apps/{_app}/access-token"));
+    }
+
     /// <summary>Runs the attack; asserts its status and error code and that the refusal counter moved by exactly one.</summary>
     private async Task RefusedAsync(HttpStatusCode status, string reason, Func<Task<HttpResponseMessage>> attack)
     {

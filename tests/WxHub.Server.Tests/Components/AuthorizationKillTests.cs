@@ -7,6 +7,7 @@ using WxHub.Emulator;
 using WxHub.Protocol.Crypto;
 using WxHub.Server.Tests.Credentials;
 using WxHub.Testing;
+using Xunit.Abstractions;
 
 namespace WxHub.Server.Tests.Components;
 
@@ -17,7 +18,7 @@ namespace WxHub.Server.Tests.Components;
 /// </summary>
 // Tests that kill child processes run one at a time: on a loaded machine their restarts otherwise starve each other.
 [Collection(nameof(ChildServer))]
-public sealed class AuthorizationKillTests : IDisposable
+public sealed class AuthorizationKillTests(ITestOutputHelper output) : IDisposable
 {
     private const string AdminKey = "component-kill-admin-key-0123456789";
     private const string Merchant = "wxkillmerchant0001";
@@ -43,6 +44,7 @@ public sealed class AuthorizationKillTests : IDisposable
             ["WXHUB_Components__TicketWait"] = "00:00:10",
         };
         var key = EncodingAesKey.Generate();
+        string firstLife;
 
         using (var first = await ChildServer.StartAsync(_data.Path, port, AdminKey, environment))
         {
@@ -66,23 +68,34 @@ public sealed class AuthorizationKillTests : IDisposable
             }
 
             // WeChat will hold WxHub's api_query_auth calls for a minute: the exchange is in flight when the kill comes.
+            // The earlier grant's exchange is counted already; the kill waits for this one's.
+            var exchanges = await CallsAsync(control, WeChatEndpoints.QueryAuth);
             (await control.PostAsJsonAsync("/__emulator/faults", new { path = WeChatEndpoints.QueryAuth, delay_ms = 60_000, count = 2 })).EnsureSuccessStatusCode();
             using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
             var business = Uri.EscapeDataString("https://shop.example.com/done");
             var page = (await browser.GetAsync(new Uri(first.Address, $"/wechat/component/{Platform.Appid}/authorize?redirect={business}"))).Headers.Location!;
             var back = (await browser.GetAsync(page + $"&emulator_approve=1&emulator_appid={Merchant}")).Headers.Location!;
             var landing = browser.GetAsync(back);
-            await Eventually.True(async () => await CallsAsync(control, WeChatEndpoints.QueryAuth) >= 1, "WxHub is exchanging the authorization code", TimeSpan.FromSeconds(60));
+            await Eventually.True(async () => await CallsAsync(control, WeChatEndpoints.QueryAuth) > exchanges, "WxHub is exchanging the authorization code", TimeSpan.FromSeconds(60));
 
             first.Kill();
+            firstLife = first.Output;
             await Assert.ThrowsAnyAsync<HttpRequestException>(() => landing);
         }
 
         (await control.DeleteAsync("/__emulator/faults")).EnsureSuccessStatusCode();
         using var second = await ChildServer.StartAsync(_data.Path, port, AdminKey, environment);
         using var client = await KeyClientAsync(second);
-        await Eventually.True(async () => (await client.GetAsync($"/v1/apps/{Merchant}/access-token")).StatusCode == HttpStatusCode.OK,
-            "the restarted WxHub holds the grant and serves the account's token", TimeSpan.FromSeconds(120));
+        try
+        {
+            await Eventually.True(async () => (await client.GetAsync($"/v1/apps/{Merchant}/access-token")).StatusCode == HttpStatusCode.OK,
+                "the restarted WxHub holds the grant and serves the account's token", TimeSpan.FromSeconds(120));
+        }
+        catch (TimeoutException)
+        {
+            output.WriteLine($"First life:\n{firstLife}\nSecond life:\n{second.Output}");
+            throw;
+        }
         var token = (await client.AccessTokenAsync(Merchant)).Str("access_token");
         var check = JsonNode.Parse(await control.GetStringAsync($"/cgi-bin/getcallbackip?access_token={Uri.EscapeDataString(token)}"))!;
         Assert.True(check["errcode"] is null || check["errcode"]!.GetValue<int>() == 0, check.ToJsonString());

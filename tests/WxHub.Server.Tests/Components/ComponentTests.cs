@@ -245,6 +245,22 @@ public sealed class ComponentTests
     }
 
     [Fact]
+    public async Task Deliveries_of_one_authorization_code_arriving_together_share_one_exchange()
+    {
+        await using var hub = await HubFixture.StartAsync();
+        var platform = await Platform.StartAsync(hub);
+        await platform.RegisterAccountAsync(Merchant, "Merchant One");
+        using var browser = Platform.Browser(Platform.DesktopUserAgent);
+        var back = await platform.ApproveOnThePageAsync(browser, Merchant);
+
+        // WeChat's push is on its way with the code; the browser comes back several times at once (reloads, double clicks).
+        // WeChat takes a code once: every delivery must get the one exchange's result.
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Platform.ReturnToWxHubAsync(browser, back)));
+        Assert.All(results, result => Assert.True(result.GetValueOrDefault("status") == "authorized", string.Join("&", result.Select(p => $"{p.Key}={p.Value}"))));
+        Assert.Equal(1, await hub.UpstreamCallsAsync(WeChatEndpoints.QueryAuth, Platform.Appid));
+    }
+
+    [Fact]
     public async Task An_authorizer_s_messages_come_to_the_platform_s_URL_and_reach_the_account_s_subscribers_once()
     {
         await using var hub = await HubFixture.StartAsync();

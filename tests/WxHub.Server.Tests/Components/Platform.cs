@@ -103,8 +103,16 @@ public sealed class Platform
     public async Task<Dictionary<string, string>> AuthorizeThroughThePagesAsync(string appid, bool phone = false)
     {
         using var browser = Browser(phone ? PhoneUserAgent : DesktopUserAgent);
-        var business = "https://shop.example.com/platform/done?x=1";
-        var page = await AuthorizationPageAsync(browser, $"redirect={Uri.EscapeDataString(business)}&auth_type=1");
+        return await ReturnToWxHubAsync(browser, await ApproveOnThePageAsync(browser, appid, phone));
+    }
+
+    /// <summary>
+    /// WxHub's authorize link and WeChat's page approved for <paramref name="appid"/> (which also pushes <c>authorized</c>);
+    /// returns where WeChat sends the browser back to WxHub, with the authorization code.
+    /// </summary>
+    public async Task<Uri> ApproveOnThePageAsync(HttpClient browser, string appid, bool phone = false)
+    {
+        var page = await AuthorizationPageAsync(browser, $"redirect={Uri.EscapeDataString(BusinessPage)}&auth_type=1");
         Assert.Equal(phone ? "/wxaopen/safe/bindcomponent" : "/cgi-bin/componentloginpage", page.AbsolutePath);
         Assert.Equal("1", QueryHelpers.ParseQuery(page.Query)["auth_type"].ToString());
 
@@ -113,13 +121,20 @@ public sealed class Platform
         Assert.Equal(HttpStatusCode.Redirect, approved.StatusCode);
         var back = approved.Headers.Location!;
         Assert.StartsWith(new Uri(Hub.Server.Address, $"/wechat/component/{Appid}/authorized").ToString(), back.ToString());
+        return back;
+    }
 
+    /// <summary>The browser back at WxHub from WeChat's page; returns the query of WxHub's redirect to the business page.</summary>
+    public static async Task<Dictionary<string, string>> ReturnToWxHubAsync(HttpClient browser, Uri back)
+    {
         using var done = await browser.GetAsync(back);
         Assert.Equal(HttpStatusCode.Redirect, done.StatusCode);
         var result = done.Headers.Location!;
-        Assert.StartsWith(business, result.ToString());
+        Assert.StartsWith(BusinessPage, result.ToString());
         return QueryHelpers.ParseQuery(result.Query).ToDictionary(p => p.Key, p => p.Value.ToString());
     }
+
+    private const string BusinessPage = "https://shop.example.com/platform/done?x=1";
 
     /// <summary>A browser that shows each redirect, with <paramref name="userAgent"/>.</summary>
     public static HttpClient Browser(string userAgent)

@@ -134,7 +134,22 @@ public sealed class StoreOutageTests
             Assert.NotEqual(before, after);
             Assert.True(await hub.EmulatorClient.TakesAsync(after!));
 
-            await Eventually.True(() => acknowledged.All(content => subscriber.Received.Any(r => r.TextContent() == content)), "every acknowledged push is delivered");
+            try
+            {
+                // The clock moves while waiting: a dispatcher step that met the store still recovering pauses (on the clock)
+                // before trying again, as it would in production.
+                await Eventually.True(() =>
+                {
+                    if (acknowledged.All(content => subscriber.Received.Any(r => r.TextContent() == content))) return true;
+                    hub.Clock.Advance(TimeSpan.FromSeconds(1));
+                    return false;
+                }, "every acknowledged push is delivered");
+            }
+            catch (TimeoutException e)
+            {
+                var outbox = await hub.Admin.GetStringAsync($"/v1/admin/apps/{Appid}/outbox");
+                throw new TimeoutException($"{e.Message}. Received: [{string.Join(", ", subscriber.Received.Select(r => r.TextContent()))}]; clock {hub.Clock.GetUtcNow():O}; outbox: {outbox}", e);
+            }
             hub.Clock.Advance(TimeSpan.FromMinutes(10)); // any redelivery would be due by now
             // Exactly once: a delivery whose outcome was being written when the store broke keeps its claim until the
             // outcome is recorded, however long the outage (UnrecordedOutcomeTests shows that case alone).
