@@ -14,6 +14,10 @@ public abstract partial class StoreContract
     protected static OutboxEntry Entry(string appid, string callbackId, string subscriberId, string id, DeliveryState state = DeliveryState.Pending, DateTimeOffset? due = null) =>
         new(id, appid, callbackId, subscriberId, state, 0, due ?? T0, null, T0, null);
 
+    /// <summary>An upkeep at <paramref name="now"/> without an outage: renews <paramref name="held"/>, returns how many were taken back.</summary>
+    private static Task<int> KeepAsync(IOutboxStore outbox, DateTimeOffset now, params string[] held) =>
+        outbox.KeepClaimsAsync(held, now, now.AddMinutes(1), unreachableSince: null);
+
     [Fact]
     public async Task Subscribers_round_trip_with_their_secret_and_an_app_has_one_sync_subscriber()
     {
@@ -85,7 +89,7 @@ public abstract partial class StoreContract
         await Outbox.MarkDeliveredAsync("dl_due", T0.AddSeconds(6));
         Assert.Equal(DeliveryState.Delivered, (await Outbox.GetAsync("wx-o", "dl_due"))!.State);
 
-        Assert.Equal(1, await Reopen().Outbox.ReleaseInFlightAsync(T0.AddSeconds(10)));
+        Assert.Equal(1, await KeepAsync(Reopen().Outbox, T0.AddSeconds(10)));
         Assert.Equal(["dl_sync"], (await Outbox.ClaimDueAsync(T0.AddSeconds(10), 10, T0.AddSeconds(10).AddMinutes(1))).Select(d => d.Entry.Id));
         Assert.Equal(["dl_due"], (await Outbox.ListAsync("wx-o", DeliveryState.Delivered, 10)).Select(e => e.Id));
     }
@@ -163,19 +167,68 @@ public abstract partial class StoreContract
         if (!Clustered)
         {
             // One process per SQLite store: whatever an earlier process claimed is taken back at once.
-            Assert.Equal(2, await other.ReleaseInFlightAsync(T0.AddSeconds(10)));
+            Assert.Equal(2, await KeepAsync(other, T0.AddSeconds(10)));
             return;
         }
-        // Another live instance's claims are left alone; renewed ones outlive their first term, unrenewed ones lapse.
-        Assert.Equal(0, await other.ReleaseInFlightAsync(T0.AddSeconds(10)));
-        Assert.Equal(0, await other.RenewClaimsAsync(["dl_1", "dl_2"], T0.AddMinutes(5)));
-        Assert.Equal(1, await Outbox.RenewClaimsAsync(["dl_1"], T0.AddMinutes(2)));
-        Assert.Equal(1, await other.ReleaseInFlightAsync(T0.AddSeconds(90)));
+        // Another live instance's claims are left alone (and not renewed by it); renewed ones outlive their first term,
+        // unrenewed ones lapse.
+        Assert.Equal(0, await KeepAsync(other, T0.AddSeconds(10), "dl_1", "dl_2"));
+        Assert.Equal(T0.AddMinutes(1), (await Outbox.GetAsync("wx-own", "dl_1"))!.NextAttemptAt);
+        Assert.Equal(0, await Outbox.KeepClaimsAsync(["dl_1"], T0.AddSeconds(40), T0.AddMinutes(2), unreachableSince: null));
+        Assert.Equal(1, await KeepAsync(other, T0.AddSeconds(90)));
         Assert.Equal((DeliveryState.InFlight, DeliveryState.Pending), ((await Outbox.GetAsync("wx-own", "dl_1"))!.State, (await Outbox.GetAsync("wx-own", "dl_2"))!.State));
 
         // The first instance's late failure of an entry it no longer holds does not disturb the one that took it over.
         Assert.Equal(["dl_2"], (await other.ClaimDueAsync(T0.AddSeconds(90), 10, T0.AddMinutes(3))).Select(d => d.Entry.Id));
         await Outbox.MarkFailedAsync("dl_2", T0.AddSeconds(95), "late");
         Assert.Equal(DeliveryState.InFlight, (await Outbox.GetAsync("wx-own", "dl_2"))!.State);
+    }
+
+    [Fact]
+    public async Task An_upkeep_never_takes_back_a_claim_it_renews_even_one_that_lapsed()
+    {
+        await Apps.AddAsync(App("wx-held"));
+        await Subscribers.AddAsync(Subscriber("wx-held"));
+        await Callbacks.AcceptAsync(Callback("wx-held", "1"), [Entry("wx-held", "cb_1", "sub_1", "dl_held"), Entry("wx-held", "cb_1", "sub_1", "dl_lost")]);
+        Assert.Equal(2, (await Outbox.ClaimDueAsync(T0, 10, T0.AddMinutes(1))).Count);
+
+        // Both claims lapsed (the store was away, say); the one still held is renewed in the same write, the other taken back.
+        Assert.Equal(1, await KeepAsync(Outbox, T0.AddMinutes(5), "dl_held"));
+        var held = await Outbox.GetAsync("wx-held", "dl_held");
+        Assert.Equal((DeliveryState.InFlight, T0.AddMinutes(6)), (held!.State, held.NextAttemptAt));
+        Assert.Equal(DeliveryState.Pending, (await Outbox.GetAsync("wx-held", "dl_lost"))!.State);
+    }
+
+    [Fact]
+    public async Task After_an_outage_other_instances_claims_live_when_the_store_was_last_reached_get_a_new_term()
+    {
+        // One process per SQLite store: no other holder to wait for.
+        if (!Clustered) return;
+        await Apps.AddAsync(App("wx-away"));
+        await Subscribers.AddAsync(Subscriber("wx-away"));
+        await Callbacks.AcceptAsync(Callback("wx-away", "1"),
+        [
+            Entry("wx-away", "cb_1", "sub_1", "dl_dead"),
+            Entry("wx-away", "cb_1", "sub_1", "dl_live", due: T0.AddSeconds(30)),
+            Entry("wx-away", "cb_1", "sub_1", "dl_orphan", due: T0.AddSeconds(35)),
+        ]);
+        await Outbox.ClaimDueAsync(T0, 10, T0.AddSeconds(20));
+        await Outbox.ClaimDueAsync(T0.AddSeconds(30), 10, T0.AddSeconds(90));
+        // The keeper last reached the store at T0+40s and is back an hour later; it claimed dl_orphan and holds it no more.
+        var keeper = Reopen().Outbox;
+        await keeper.ClaimDueAsync(T0.AddSeconds(35), 10, T0.AddSeconds(95));
+
+        // dl_dead lapsed while the store was there (its holder stopped renewing) and dl_orphan is the keeper's own: taken
+        // back. dl_live lapsed while no one could renew it: a new term, in which its holder can record what it sent.
+        var back = T0.AddHours(1);
+        Assert.Equal(2, await keeper.KeepClaimsAsync([], back, back.AddMinutes(1), unreachableSince: T0.AddSeconds(40)));
+        Assert.Equal(DeliveryState.Pending, (await Outbox.GetAsync("wx-away", "dl_dead"))!.State);
+        Assert.Equal(DeliveryState.Pending, (await Outbox.GetAsync("wx-away", "dl_orphan"))!.State);
+        var live = await Outbox.GetAsync("wx-away", "dl_live");
+        Assert.Equal((DeliveryState.InFlight, back.AddMinutes(1)), (live!.State, live.NextAttemptAt));
+
+        await Outbox.MarkDeliveredAsync("dl_live", back.AddSeconds(5));
+        Assert.Equal(0, await KeepAsync(keeper, back.AddMinutes(2)));
+        Assert.Equal(DeliveryState.Delivered, (await Outbox.GetAsync("wx-away", "dl_live"))!.State);
     }
 }

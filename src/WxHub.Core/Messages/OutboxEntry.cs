@@ -7,7 +7,8 @@ public enum DeliveryState
 
     /// <summary>
     /// Being sent by the instance that claimed it, until its claim lapses at <see cref="OutboxEntry.NextAttemptAt"/>
-    /// (the instance renews it while sending): then it is pending again, so an instance that died loses nothing.
+    /// (the instance renews it while sending and until the outcome is recorded): then it is pending again, so an
+    /// instance that died loses nothing.
     /// </summary>
     InFlight,
 
@@ -42,9 +43,6 @@ public interface IOutboxStore
     /// </summary>
     Task<IReadOnlyList<PendingDelivery>> ClaimDueAsync(DateTimeOffset now, int limit, DateTimeOffset claimedUntil, CancellationToken cancellationToken = default);
 
-    /// <summary>Extends this instance's claims on entries it is still sending; returns how many it still held.</summary>
-    Task<int> RenewClaimsAsync(IReadOnlyCollection<string> ids, DateTimeOffset claimedUntil, CancellationToken cancellationToken = default);
-
     /// <summary>When the earliest pending entry is due, or null when none is pending.</summary>
     Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken = default);
 
@@ -58,11 +56,16 @@ public interface IOutboxStore
     Task MarkFailedAsync(string id, DateTimeOffset nextAttemptAt, string error, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Entries left in flight become pending and due at <paramref name="now"/>: those whose claim lapsed (the instance
-    /// that claimed them died, or lost the store and so stopped renewing), and on a store that no other instance shares
-    /// every one an earlier process claimed.
+    /// Keeps the claims, in one write. First this instance's claims on <paramref name="held"/> (entries it is sending, or
+    /// whose outcome it is still recording) are renewed until <paramref name="claimedUntil"/>. When this instance could
+    /// not reach the store after <paramref name="unreachableSince"/>, every other instance's claim still live then gets
+    /// that term too: no instance could renew meanwhile, so a claim that lapsed during the outage says nothing about its
+    /// holder (this instance knows which of its own it holds; the rest it takes back at once). Then
+    /// entries left in flight become pending and due at <paramref name="now"/>: those whose claim lapsed (the instance
+    /// that claimed them died, or was cut off from the store alone), and on a store that no other instance shares every
+    /// one an earlier process claimed. Returns how many were taken back.
     /// </summary>
-    Task<int> ReleaseInFlightAsync(DateTimeOffset now, CancellationToken cancellationToken = default);
+    Task<int> KeepClaimsAsync(IReadOnlyCollection<string> held, DateTimeOffset now, DateTimeOffset claimedUntil, DateTimeOffset? unreachableSince, CancellationToken cancellationToken = default);
 
     Task<OutboxEntry?> GetAsync(string appid, string id, CancellationToken cancellationToken = default);
 

@@ -10,9 +10,10 @@ namespace WxHub.Server.Messages;
 /// <summary>
 /// Delivers the outbox: claims due entries, sends them (a few at a time), and records each attempt; failures come back
 /// after an exponential, capped wait on the injected clock, until a subscriber acknowledges with 2xx. Entries in flight
-/// are claimed in this instance's name and the claims of those it is still sending are renewed; it takes back entries
-/// whose claim lapsed (another instance died, or this one could not record an outcome) and, on a store of its own,
-/// whatever a previous process left in flight, so an accepted message is delivered even across a crash.
+/// are claimed in this instance's name, and the claims of those it is sending or still recording are renewed until the
+/// outcome is written; it takes back entries whose claim lapsed (another instance died) and, on a store of its own,
+/// whatever a previous process left in flight, so an accepted message is delivered even across a crash, and exactly
+/// once while no process dies.
 /// </summary>
 public sealed partial class OutboxDispatcher(
     IOutboxStore outbox,
@@ -32,6 +33,9 @@ public sealed partial class OutboxDispatcher(
     // The entries this instance is sending, whose claims it renews until their outcome is recorded.
     private readonly ConcurrentDictionary<string, byte> _sending = new(StringComparer.Ordinal);
     private int _running;
+    // When the claims were last kept, and whether a store call failed since: then the next upkeep extends others' claims.
+    private DateTimeOffset _claimsKeptAt;
+    private int _storeFailed;
 
     /// <summary>Asks the dispatcher to look at the outbox now (an entry was added, replayed or came due).</summary>
     public void Wake() => _wake.Writer.TryWrite(true);
@@ -67,6 +71,7 @@ public sealed partial class OutboxDispatcher(
     {
         var nextPrune = time.GetUtcNow();
         var nextUpkeep = time.GetUtcNow();
+        _claimsKeptAt = time.GetUtcNow();
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -106,6 +111,7 @@ public sealed partial class OutboxDispatcher(
             catch (Exception e)
             {
                 LogStoreFailed(e);
+                Volatile.Write(ref _storeFailed, 1);
                 try
                 {
                     // Woken sooner by a new entry: the store took that write, so it is likely back.
@@ -119,12 +125,21 @@ public sealed partial class OutboxDispatcher(
         }
     }
 
-    /// <summary>Renews the claims of what this instance sends and takes back entries whose claim lapsed.</summary>
+    /// <summary>
+    /// Renews the claims of what this instance sends or records and takes back entries whose claim lapsed. A delivery
+    /// whose outcome the store refused keeps its claim this way until <see cref="SettleAsync"/> writes it, and renewing
+    /// and taking back are one write, so this instance never takes back its own claim. Another instance's claim may
+    /// lapse while the store is away, though its holder is alive and settling: after an outage the other instances'
+    /// claims live when the store was last reached get a fresh term before anything is taken back, and their holders
+    /// record their outcomes meanwhile. (Renewing in the outcome's own write would not help: that is the write the store refused.)
+    /// </summary>
     private async Task KeepClaimsAsync(CancellationToken stoppingToken)
     {
         var now = time.GetUtcNow();
-        await outbox.RenewClaimsAsync([.. _sending.Keys], now + options.Value.DeliveryClaim, stoppingToken);
-        var count = await outbox.ReleaseInFlightAsync(now, stoppingToken);
+        // Cleared before the write: a failure meanwhile (of this write too) sets it again for the next upkeep.
+        DateTimeOffset? unreachableSince = Interlocked.Exchange(ref _storeFailed, 0) == 1 ? _claimsKeptAt : null;
+        var count = await outbox.KeepClaimsAsync([.. _sending.Keys], now, now + options.Value.DeliveryClaim, unreachableSince, stoppingToken);
+        _claimsKeptAt = now;
         if (count > 0) LogReleased(count);
     }
 
@@ -151,8 +166,8 @@ public sealed partial class OutboxDispatcher(
     }
 
     /// <summary>
-    /// Writes a claimed entry's outcome, again and again while the store fails (the claim is renewed meanwhile): giving
-    /// up would let the claim lapse and send a delivered message a second time.
+    /// Writes a claimed entry's outcome, again and again while the store fails (the claim is kept meanwhile, see
+    /// <see cref="KeepClaimsAsync"/>): giving up would let the claim lapse and send a delivered message a second time.
     /// </summary>
     private async Task SettleAsync(string deliveryId, Func<Task> record)
     {
@@ -170,6 +185,7 @@ public sealed partial class OutboxDispatcher(
             catch (Exception e)
             {
                 LogRecordFailed(e, deliveryId);
+                Volatile.Write(ref _storeFailed, 1);
             }
             try
             {
@@ -228,13 +244,13 @@ public sealed partial class OutboxDispatcher(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery {DeliveryId} of app {Appid} to subscriber {SubscriberId} failed (attempt {Attempt}): {Error}; retrying in {Wait}.")]
     private partial void LogDeliveryFailed(string appid, string deliveryId, string subscriberId, int attempt, string? error, TimeSpan wait);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Took back {Count} outbox entries left in flight by a process that stopped or could not record them; they are sent again.")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Took back {Count} outbox entries left in flight by a process that stopped; they are sent again.")]
     private partial void LogReleased(int count);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The outbox could not be read or updated; trying again shortly.")]
     private partial void LogStoreFailed(Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Delivery {DeliveryId} could not be sent or its outcome recorded; it is sent again once its claim lapses.")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Delivery {DeliveryId} could not be sent; it is sent again once its claim lapses.")]
     private partial void LogSendFailed(Exception exception, string deliveryId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The store did not take the outcome of delivery {DeliveryId}; trying again shortly.")]

@@ -29,6 +29,8 @@ public sealed class MessageServerHarness : IAsyncDisposable
     private MessageServerHarness() { }
 
     public ManualTimeProvider Clock { get; } = new();
+    /// <summary>The data folder (the SQLite store, unless the settings name another).</summary>
+    public string DataPath => _data.Path;
     public CapturedLogs Logs { get; } = new();
     public RunningServer Server { get; private set; } = null!;
     public HttpClient Admin { get; private set; } = null!;

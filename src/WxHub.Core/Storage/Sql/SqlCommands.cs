@@ -74,11 +74,17 @@ internal static class SqlCommands
 
     /// <summary>One statement through <see cref="SqlDatabase.WriteAsync{T}"/>; returns the rows it changed.</summary>
     public static Task<int> WriteAsync(this SqlDatabase database, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters) =>
-        database.WriteAsync(async transaction =>
-        {
-            await using var command = transaction.Command(sql, parameters);
-            return await command.ExecuteNonQueryAsync(CancellationToken.None);
-        }, cancellationToken);
+        database.WriteAsync(transaction => transaction.ExecuteAsync(sql, parameters), cancellationToken);
+
+    /// <summary>
+    /// One statement of a <see cref="SqlDatabase.WriteAsync{T}"/> transaction, not cancellable (the transaction may be
+    /// shared with other writers); returns the rows it changed.
+    /// </summary>
+    public static async Task<int> ExecuteAsync(this DbTransaction transaction, string sql, params (string Name, object? Value)[] parameters)
+    {
+        await using var command = transaction.Command(sql, parameters);
+        return await command.ExecuteNonQueryAsync(CancellationToken.None);
+    }
 
     /// <summary>One statement with RETURNING through <see cref="SqlDatabase.WriteAsync{T}"/>.</summary>
     public static Task<List<T>> WriteReturningAsync<T>(this SqlDatabase database, string sql, Func<DbDataReader, T> map, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters) =>

@@ -6,8 +6,9 @@ namespace WxHub.Core.Storage.Sql;
 
 /// <summary>
 /// An entry in flight belongs to the instance in <c>claimed_by</c> until its <c>next_attempt_at</c>: each instance
-/// renews only the claims of what it is sending, so a dead instance's entries, or one whose outcome could not be
-/// recorded, become due again while live instances keep theirs.
+/// renews only the claims of what it is sending or still recording, so a dead instance's entries become due again while
+/// live instances keep theirs. Renewing and taking back are one transaction, so no pass takes back a claim that the
+/// same pass renews.
 /// </summary>
 public sealed class SqlOutboxStore(SqlDatabase database, WxHubInstance instance) : IOutboxStore
 {
@@ -59,22 +60,30 @@ public sealed class SqlOutboxStore(SqlDatabase database, WxHubInstance instance)
             $"UPDATE outbox SET state = '{Pending}', attempts = attempts + 1, next_attempt_at = @next, last_error = @error, claimed_by = NULL WHERE id = @id AND state = '{InFlight}' AND claimed_by = @instance",
             cancellationToken, ("@id", id), ("@next", nextAttemptAt.ToUnixMs()), ("@error", error), ("@instance", instance.Id));
 
-    public async Task<int> RenewClaimsAsync(IReadOnlyCollection<string> ids, DateTimeOffset claimedUntil, CancellationToken cancellationToken = default)
-    {
-        if (ids.Count == 0) return 0;
-        var names = ids.Select((_, i) => $"@id{i}").ToList();
-        return await database.WriteAsync(
-            $"UPDATE outbox SET next_attempt_at = @until WHERE state = '{InFlight}' AND claimed_by = @instance AND id IN ({string.Join(", ", names)})",
-            cancellationToken, [("@until", claimedUntil.ToUnixMs()), ("@instance", instance.Id), .. ids.Select((id, i) => (names[i], (object?)id))]);
-    }
-
-    public Task<int> ReleaseInFlightAsync(DateTimeOffset now, CancellationToken cancellationToken = default) =>
-        database.WriteAsync(
-            $"""
-            UPDATE outbox SET state = '{Pending}', next_attempt_at = @now, claimed_by = NULL
-            WHERE state = '{InFlight}' AND (next_attempt_at <= @now OR claimed_by IS NULL{(instance.Clustered ? "" : " OR claimed_by <> @instance")})
-            """,
-            cancellationToken, ("@now", now.ToUnixMs()), ("@instance", instance.Id));
+    public Task<int> KeepClaimsAsync(IReadOnlyCollection<string> held, DateTimeOffset now, DateTimeOffset claimedUntil, DateTimeOffset? unreachableSince, CancellationToken cancellationToken = default) =>
+        database.WriteAsync(async transaction =>
+        {
+            (string, object?)[] claim = [("@now", now.ToUnixMs()), ("@until", claimedUntil.ToUnixMs()), ("@instance", instance.Id)];
+            if (held.Count > 0)
+            {
+                var names = held.Select((_, i) => $"@id{i}").ToList();
+                await transaction.ExecuteAsync(
+                    $"UPDATE outbox SET next_attempt_at = @until WHERE state = '{InFlight}' AND claimed_by = @instance AND id IN ({string.Join(", ", names)})",
+                    [.. claim, .. held.Select((id, i) => (names[i], (object?)id))]);
+            }
+            if (unreachableSince is { } since)
+            {
+                await transaction.ExecuteAsync(
+                    $"UPDATE outbox SET next_attempt_at = @until WHERE state = '{InFlight}' AND claimed_by <> @instance AND next_attempt_at > @since AND next_attempt_at < @until",
+                    [.. claim, ("@since", since.ToUnixMs())]);
+            }
+            return await transaction.ExecuteAsync(
+                $"""
+                UPDATE outbox SET state = '{Pending}', next_attempt_at = @now, claimed_by = NULL
+                WHERE state = '{InFlight}' AND (next_attempt_at <= @now OR claimed_by IS NULL{(instance.Clustered ? "" : " OR claimed_by <> @instance")})
+                """,
+                claim);
+        }, cancellationToken);
 
     public async Task<OutboxEntry?> GetAsync(string appid, string id, CancellationToken cancellationToken = default) =>
         (await database.QueryAsync($"SELECT {Columns} FROM outbox WHERE appid = @appid AND id = @id", Read, cancellationToken, ("@appid", appid), ("@id", id))).SingleOrDefault();
